@@ -1,0 +1,26 @@
+// @ts-check
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+const frameworks = ['@playwright/test', 'playwright', 'jest', '@jest/*', 'mocha', 'vitest', 'vitest/*'];
+
+export default tseslint.config(
+  { ignores: ['**/dist/**', '**/node_modules/**', 'test/.tmp/**', 'examples/**/test-results/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { process: 'readonly', console: 'readonly', Buffer: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', URL: 'readonly', __dirname: 'readonly', require: 'readonly', module: 'writable' } },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    // Core is framework-neutral: adapters turn framework objects into TestResult before core sees them.
+    files: ['packages/core/src/**'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [{ group: frameworks, message: 'packages/core must not import a test framework; map framework objects in the adapter.' }],
+      }],
+    },
+  },
+);

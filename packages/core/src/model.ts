@@ -1,0 +1,93 @@
+import { randomUUID } from 'node:crypto';
+
+/** The statuses Qase knows for a result. A workspace may add its own, reachable through `statusMapping`. */
+export type Status = 'passed' | 'failed' | 'skipped' | 'blocked' | 'invalid';
+
+/** The statuses the v2 API accepts for a step. */
+export type StepStatus = 'passed' | 'failed' | 'blocked' | 'skipped' | 'in_progress';
+
+/** A file to attach: either a path on disk (streamed when uploaded) or content held in memory. */
+export interface Attachment {
+  name: string;
+  /** MIME type, e.g. `image/png`; `application/octet-stream` when unknown. */
+  contentType: string;
+  path?: string;
+  content?: Buffer | string;
+}
+
+export interface Step {
+  title: string;
+  status: StepStatus;
+  startTimeMs: number;
+  endTimeMs: number;
+  expectedResult?: string;
+  /** Input data of the step (`input_data` in the API). */
+  data?: string;
+  comment?: string;
+  attachments: Attachment[];
+  steps: Step[];
+}
+
+export interface TestError {
+  message: string;
+  stack?: string;
+  /** Free-form failure context (Playwright's error-context.md), sent as `execution.error_context`. */
+  context?: string;
+}
+
+/** One finished attempt of one test, in no framework's vocabulary. Adapters build it; core maps it to the API. */
+export interface TestResult {
+  /** A UUID given at creation and never changed: the v2 idempotency key, so a resend is never a second result. */
+  readonly id: string;
+  title: string;
+  /** Outermost first: file, then describe blocks. */
+  suitePath: string[];
+  /** Stable identity of the test across runs; derived from suite path, title and params when absent. */
+  signature?: string;
+  caseIds: number[];
+  status: Status;
+  startTimeMs: number;
+  endTimeMs: number;
+  durationMs: number;
+  error?: TestError;
+  steps: Step[];
+  attachments: Attachment[];
+  params: Record<string, string>;
+  paramGroups: string[][];
+  fields: Record<string, string>;
+  /** Free text shown with the result (`qase.comment`). */
+  message?: string;
+  /** Worker or thread that ran the test. */
+  thread?: string;
+  /** 0 for the first attempt. */
+  retry: number;
+  /** Passed after failing in the same run. */
+  flaky: boolean;
+  /** stdout/stderr captured while the test ran, when `captureLogs` is on. */
+  logs?: string;
+}
+
+export type TestResultInit = Pick<TestResult, 'title' | 'status'> & Partial<Omit<TestResult, 'id'>>;
+
+/** Fills every optional collection and gives the result its idempotency id. */
+export function createTestResult(init: TestResultInit): TestResult {
+  const now = Date.now();
+  const startTimeMs = init.startTimeMs ?? init.endTimeMs ?? now;
+  const durationMs = init.durationMs ?? Math.max(0, (init.endTimeMs ?? startTimeMs) - startTimeMs);
+  return {
+    suitePath: [],
+    caseIds: [],
+    steps: [],
+    attachments: [],
+    params: {},
+    paramGroups: [],
+    fields: {},
+    retry: 0,
+    flaky: false,
+    ...init,
+    id: randomUUID(),
+    startTimeMs,
+    durationMs,
+    endTimeMs: init.endTimeMs ?? startTimeMs + durationMs,
+  };
+}
