@@ -1,0 +1,36 @@
+import type { Attachment, Step, TestResult } from './model';
+
+/** What a test said about itself through the per-test `qase` API; every adapter carries it to its reporter. */
+export interface TestMetadata {
+  caseIds?: number[];
+  title?: string;
+  fields?: Record<string, string>;
+  /** Suite path with levels separated by a tab, as the official reporters take it. */
+  suite?: string;
+  params?: Record<string, string>;
+  /** Parameters that also form a group: the names become one entry of `paramGroups`. */
+  groupParams?: Record<string, string>;
+  comment?: string;
+  ignore?: boolean;
+  attachments?: Attachment[];
+  steps?: Step[];
+}
+
+/** The result as the test described it: metadata wins over what the framework reported. */
+export function applyMetadata(result: TestResult, meta: TestMetadata): TestResult {
+  const caseIds = [...result.caseIds];
+  for (const id of meta.caseIds ?? []) if (!caseIds.includes(id)) caseIds.push(id);
+  const groupNames = Object.keys(meta.groupParams ?? {});
+  return {
+    ...result,
+    caseIds,
+    title: meta.title ?? result.title,
+    suitePath: meta.suite === undefined ? result.suitePath : meta.suite.split('\t').filter(Boolean),
+    fields: { ...result.fields, ...meta.fields },
+    params: { ...result.params, ...meta.params, ...meta.groupParams },
+    paramGroups: groupNames.length > 0 ? [...result.paramGroups, groupNames] : result.paramGroups,
+    message: meta.comment ?? result.message,
+    attachments: [...result.attachments, ...(meta.attachments ?? [])],
+    steps: [...result.steps, ...(meta.steps ?? [])],
+  };
+}
