@@ -1,0 +1,122 @@
+import type { ResultBody, StepBody } from './api-types';
+import type { Config } from './config';
+import type { Attachment, Step, TestResult } from './model';
+
+export interface MappingContext {
+  config: Config;
+  /**
+   * Turns an attachment into the string placed in `attachments` (a local reference until upload); undefined
+   * leaves the attachment out (e.g. a file that is gone).
+   */
+  attachmentRef: (attachment: Attachment) => string | undefined;
+  /** Run start (ms): result and step times earlier than this are clamped to it, since the API rejects them. */
+  notBeforeMs?: number;
+}
+
+/**
+ * The v2 `ResultCreate` body of one result, or undefined when `statusFilter` drops its (mapped) status.
+ *
+ * As in the official reporters, `message` is the test's own comment followed, after a blank line, by the error
+ * message; the stack goes to `execution.stacktrace`. A flaky result gets the `is_flaky: 'true'` field. With
+ * `uploadAttachments` off no attachment is referenced, captured logs included.
+ */
+export function toResultBody(result: TestResult, ctx: MappingContext): ResultBody | undefined {
+  const { config } = ctx;
+  const status = config.statusMapping[result.status] ?? result.status;
+  if (config.testops.statusFilter.includes(status)) return undefined;
+
+  const refs = (attachments: readonly Attachment[]): string[] =>
+    config.testops.uploadAttachments
+      ? attachments.map(ctx.attachmentRef).filter((ref): ref is string => ref !== undefined)
+      : [];
+  const notBeforeMs = ctx.notBeforeMs ?? -Infinity;
+  const startMs = Math.max(result.startTimeMs, notBeforeMs);
+  const endMs = Math.max(result.endTimeMs, startMs);
+
+  const body: ResultBody = {
+    id: result.id,
+    title: result.title,
+    signature: result.signature ?? signatureOf(result),
+    execution: {
+      status,
+      start_time: toSeconds(startMs),
+      end_time: toSeconds(endMs),
+      duration: toDurationMs(result.durationMs),
+    },
+    defect: config.testops.defect,
+  };
+  if (result.error?.stack) body.execution.stacktrace = result.error.stack;
+  if (result.error?.context) body.execution.error_context = result.error.context;
+  if (result.thread) body.execution.thread = result.thread;
+  if (result.caseIds.length > 0) body.testops_ids = [...result.caseIds];
+
+  const message = [result.message, result.error?.message].filter(Boolean).join('\n\n');
+  if (message) body.message = message;
+
+  const suites = [config.rootSuite, ...result.suitePath].filter((title): title is string => Boolean(title));
+  if (suites.length > 0) body.relations = { suite: { data: suites.map((title) => ({ title })) } };
+
+  const fields = result.flaky && !('is_flaky' in result.fields) ? { ...result.fields, is_flaky: 'true' } : result.fields;
+  if (Object.keys(fields).length > 0) body.fields = { ...fields };
+  if (Object.keys(result.params).length > 0) body.params = { ...result.params };
+  if (result.paramGroups.length > 0) body.param_groups = result.paramGroups.map((group) => [...group]);
+
+  const logs: Attachment[] =
+    config.captureLogs && result.logs ? [{ name: 'log.txt', contentType: 'text/plain', content: result.logs }] : [];
+  const attachments = refs([...result.attachments, ...logs]);
+  if (attachments.length > 0) body.attachments = attachments;
+  if (result.steps.length > 0) body.steps = result.steps.map((step) => toStepBody(step, refs, notBeforeMs));
+  return body;
+}
+
+function toStepBody(step: Step, refs: (attachments: readonly Attachment[]) => string[], notBeforeMs: number): StepBody {
+  const startMs = Math.max(step.startTimeMs, notBeforeMs);
+  const body: StepBody = {
+    // The API requires an action; the official reporters name an untitled step the same way.
+    data: { action: step.title || 'Unnamed step' },
+    execution: {
+      status: step.status,
+      start_time: toSeconds(startMs),
+      end_time: toSeconds(Math.max(step.endTimeMs, startMs)),
+      duration: toDurationMs(step.endTimeMs - step.startTimeMs),
+    },
+  };
+  if (step.expectedResult !== undefined) body.data.expected_result = step.expectedResult;
+  if (step.data !== undefined) body.data.input_data = step.data;
+  if (step.comment !== undefined) body.execution.comment = step.comment;
+  const attachments = refs(step.attachments);
+  if (attachments.length > 0) body.execution.attachments = attachments;
+  if (step.steps.length > 0) body.steps = step.steps.map((child) => toStepBody(child, refs, notBeforeMs));
+  return body;
+}
+
+/** Unix seconds with the milliseconds as the fraction, as `execution.start_time` and `end_time` expect. */
+function toSeconds(ms: number): number {
+  return Math.round(ms) / 1000;
+}
+
+/** `duration` is an integer of milliseconds in the spec. */
+function toDurationMs(ms: number): number {
+  return Math.max(0, Math.round(ms));
+}
+
+/**
+ * The official reporters' signature, so results keep matching the cases those reporters created:
+ * `<case ids joined by ->::<suite path and title, lower case, spaces as _, joined by ::>::{'param':'value'}::…`,
+ * each part only when present.
+ */
+function signatureOf(result: TestResult): string {
+  const parts: string[] = [];
+  if (result.caseIds.length > 0) parts.push(result.caseIds.join('-'));
+  const path = [...result.suitePath, result.title]
+    .flatMap((title) => title.split('::'))
+    .flatMap((title) => title.split('\t'))
+    .map((title) => title.trim().replace(/\s+/g, '_').toLowerCase())
+    .filter(Boolean);
+  if (path.length > 0) parts.push(path.join('::'));
+  const params = Object.entries(result.params)
+    .map(([name, value]) => `{'${name.toLowerCase()}':'${value.toLowerCase()}'}`)
+    .join('::');
+  if (params) parts.push(params);
+  return parts.join('::');
+}

@@ -1,0 +1,158 @@
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ResultBody } from './api-types';
+import type { RunPlan } from './run';
+
+/**
+ * What a folder of results is for: enough to send it later from another process (`qase-reporters upload`).
+ * Never holds the token.
+ */
+export interface Manifest {
+  version: 1;
+  project: string | undefined;
+  framework: string;
+  createdAt: string;
+  run: {
+    /** Known once the run exists; until then `create` says how to create it. */
+    id?: number;
+    create?: RunPlan;
+    /** Complete the run once everything in the folder is delivered. */
+    complete: boolean;
+  };
+}
+
+/** A sealed group of results, sent together and removed together. */
+export interface Segment {
+  readonly name: string;
+  /** The results not yet settled, in the order they were written. */
+  read(): ResultBody[];
+  /** These ids need no further sending (confirmed by the API, or refused for good). */
+  settle(ids: readonly string[]): void;
+  /** Every result is settled: drop the segment from disk. */
+  remove(): void;
+}
+
+/**
+ * The on-disk queue. Each result is appended to the open segment with a synchronous write before anything is
+ * sent, so a process killed at any moment leaves every finished result on disk. Segments are sealed when full
+ * (or on a timer), sent, and deleted once every result in them is settled: memory holds only what is in flight.
+ */
+export interface Outbox {
+  readonly dir: string;
+  writeManifest(manifest: Manifest): void;
+  readManifest(): Manifest | undefined;
+  append(result: ResultBody): void;
+  /** Results written to the open segment. */
+  openCount(): number;
+  /** Closes the open segment so it can be sent; a no-op when it is empty. */
+  seal(): void;
+  /** Up to `max` sealed segments not yet handed out, oldest first; each is handed out once. */
+  takeSealed(max: number): Segment[];
+  /** Nothing left to send. */
+  isEmpty(): boolean;
+  /** Deletes the folder if nothing is left to send in it. */
+  removeIfEmpty(): boolean;
+}
+
+const MANIFEST = 'manifest.json';
+const OPEN = /^results-(\d{6})\.open\.ndjson$/;
+const SEALED = /^results-(\d{6})\.ndjson$/;
+
+export function openOutbox(dir: string): Outbox {
+  mkdirSync(dir, { recursive: true });
+  // Continue after existing segments: an open one left by a killed process counts as sealed.
+  for (const file of readdirSync(dir)) {
+    const open = OPEN.exec(file);
+    if (open) renameSync(join(dir, file), join(dir, `results-${open[1]}.ndjson`));
+  }
+  const sealed = listSealed(dir);
+  let next = sealed.length > 0 ? Number(SEALED.exec(sealed[sealed.length - 1])![1]) + 1 : 1;
+  const queue = [...sealed];
+  let handedOut = 0;
+  let fd: number | undefined;
+  let openName = '';
+  let openCount = 0;
+
+  return {
+    dir,
+    writeManifest(manifest) {
+      // Write then rename: a reader never sees half a manifest.
+      const tmp = join(dir, `${MANIFEST}.tmp`);
+      writeFileSync(tmp, JSON.stringify(manifest, null, 2));
+      renameSync(tmp, join(dir, MANIFEST));
+    },
+    readManifest: () => readManifest(dir),
+    append(result) {
+      if (fd === undefined) {
+        openName = `results-${String(next++).padStart(6, '0')}`;
+        fd = openSync(join(dir, `${openName}.open.ndjson`), 'a');
+      }
+      writeSync(fd, JSON.stringify(result) + '\n');
+      openCount++;
+    },
+    openCount: () => openCount,
+    seal() {
+      if (fd === undefined) return;
+      closeSync(fd);
+      fd = undefined;
+      openCount = 0;
+      renameSync(join(dir, `${openName}.open.ndjson`), join(dir, `${openName}.ndjson`));
+      queue.push(`${openName}.ndjson`);
+    },
+    takeSealed(max) {
+      const taken = queue.splice(0, max).map((file) => segment(dir, file, () => handedOut--));
+      handedOut += taken.length;
+      return taken;
+    },
+    isEmpty: () => fd === undefined && queue.length === 0 && handedOut === 0,
+    removeIfEmpty() {
+      if (fd !== undefined || queue.length > 0 || handedOut > 0 || listSealed(dir).length > 0) return false;
+      rmSync(dir, { recursive: true, force: true });
+      return true;
+    },
+  };
+}
+
+export function readManifest(dir: string): Manifest | undefined {
+  const path = join(dir, MANIFEST);
+  return existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as Manifest) : undefined;
+}
+
+function listSealed(dir: string): string[] {
+  return readdirSync(dir).filter((f) => SEALED.test(f)).sort();
+}
+
+function segment(dir: string, file: string, onRemoved: () => void): Segment {
+  const path = join(dir, file);
+  const settledPath = path.replace(/\.ndjson$/, '.settled');
+  return {
+    name: file,
+    read() {
+      const settled = new Set(existsSync(settledPath) ? readFileSync(settledPath, 'utf8').split('\n') : []);
+      return readFileSync(path, 'utf8')
+        .split('\n')
+        // A process killed mid-write leaves at most one partial last line; it was never confirmed, skip it.
+        .flatMap((line) => (line ? parseLine(line) : []))
+        .filter((result) => !settled.has(result.id));
+    },
+    settle(ids) {
+      if (ids.length === 0) return;
+      const fd = openSync(settledPath, 'a');
+      writeSync(fd, ids.join('\n') + '\n');
+      closeSync(fd);
+    },
+    remove() {
+      rmSync(path, { force: true });
+      rmSync(settledPath, { force: true });
+      onRemoved();
+    },
+  };
+}
+
+function parseLine(line: string): ResultBody[] {
+  try {
+    return [JSON.parse(line) as ResultBody];
+  } catch {
+    return [];
+  }
+}

@@ -1,0 +1,58 @@
+import { appendFileSync, mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+
+/** Every line the reporter prints goes through here: one prefix, secrets masked, each distinct error once. */
+export interface Output {
+  info(line: string): void;
+  warn(line: string): void;
+  /** Printed only with `debug` on. */
+  debug(line: string): void;
+  /** Printed the first time this exact line is seen; a failing batch repeats, the message should not. */
+  errorOnce(line: string): void;
+}
+
+export interface OutputOptions {
+  console: boolean;
+  debug: boolean;
+  /** Also append every line to this file. */
+  logFile?: string;
+  /** Values that must never be printed (the API token). */
+  secrets: readonly (string | undefined)[];
+  /** Where console lines go; stderr by default. */
+  write?: (text: string) => void;
+}
+
+// stderr, not stdout: `jest --json` and Playwright's json reporter print their report on stdout.
+const toStderr = (text: string) => void process.stderr.write(text);
+
+export function createOutput(options: OutputOptions): Output {
+  const secrets = options.secrets.filter((s): s is string => typeof s === 'string' && s.length > 0);
+  const write = options.write ?? toStderr;
+  const seen = new Set<string>();
+  if (options.logFile) mkdirSync(dirname(options.logFile), { recursive: true });
+
+  function emit(level: string, line: string): void {
+    const text = mask(line, secrets);
+    if (options.console) write(`qase: ${text}\n`);
+    if (options.logFile) appendFileSync(options.logFile, `${new Date().toISOString()} ${level} ${text}\n`);
+  }
+
+  return {
+    info: (line) => emit('info', line),
+    warn: (line) => emit('warn', line),
+    debug: (line) => {
+      if (options.debug) emit('debug', line);
+    },
+    errorOnce: (line) => {
+      if (seen.has(line)) return;
+      seen.add(line);
+      emit('error', line);
+    },
+  };
+}
+
+export function mask(text: string, secrets: readonly string[]): string {
+  let masked = text;
+  for (const secret of secrets) masked = masked.split(secret).join('***');
+  return masked;
+}

@@ -1,0 +1,45 @@
+import type { UploadSummary } from './collector';
+
+export interface SummaryDetails {
+  /** Results written to the outbox (or the dry-run folder) after the status filter. */
+  written: number;
+  refused: number;
+  timedOut: boolean;
+  /** The API error that stopped all sending, if one did. */
+  stoppedBy: string | undefined;
+  runCreated: boolean;
+  publicUrl: string | undefined;
+  /** The folder relative to the working directory. */
+  folder: string | undefined;
+}
+
+/** The block printed at the end of a run: what was sent, where it went, and what to do about the rest. */
+export function formatSummary(s: UploadSummary, d: SummaryDetails): string[] {
+  const statuses = Object.entries(s.byStatus).map(([status, n]) => `${status} ${n}`).join(', ') || 'none';
+  const filtered = s.total - d.written;
+  const counts = `${statuses}${filtered > 0 ? `; ${filtered} left out by the status filter` : ''}`;
+  const time = `${(s.durationMs / 1000).toFixed(1)} s`;
+  if (s.mode === 'dry-run') {
+    return [
+      `dry run: ${s.delivered} results (${counts}) would be sent in ${s.requests} requests` +
+        `${d.written === 0 ? '' : ', to a new run'}; nothing was sent.`,
+      `the request bodies and attachments are in ${d.folder}; send them with: npx qase-reporters upload ${d.folder}`,
+    ];
+  }
+  const lines = [
+    `${s.delivered} of ${d.written} results delivered${s.runId !== undefined ? ` to run ${s.runId}` : ''} ` +
+      `(${counts}) in ${s.requests} requests, ${s.retries} retries, ${time}.`,
+  ];
+  if (s.runUrl) lines.push(`run: ${s.runUrl}`);
+  if (d.publicUrl) lines.push(`public report: ${d.publicUrl}`);
+  if (d.refused > 0) lines.push(`${d.refused} results were refused by the API (named above) and will not be sent.`);
+  const left = d.written - s.delivered - d.refused;
+  if (left > 0 && d.folder) {
+    const why = d.stoppedBy ? `sending stopped: ${d.stoppedBy}`
+      : d.timedOut ? 'the upload deadline passed (QASE_TESTOPS_DEADLINE_MS)'
+      : 'the API was unavailable';
+    lines.push(`${left} results were not delivered: ${why}`);
+    lines.push(`they are kept in ${d.folder}; send them with: npx qase-reporters upload ${d.folder}`);
+  }
+  return lines;
+}
