@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { type Attachment, type Step, type TestResult, resolveConfig, toResultBody } from '../src/index';
+import { resolveConfig } from '../src/config';
+import { toResultBody } from '../src/mapping';
+import type { Attachment, Step, TestResult } from '../src/model';
 
 const T0 = 1_732_623_290_123; // ms; 1732623290.123 s
 
