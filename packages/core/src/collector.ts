@@ -1,20 +1,16 @@
-import { mkdirSync, readdirSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
+import { readdirSync, rmdirSync, rmSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
-import { createApiClient, type ApiClient } from './api';
 import type { ResultBody } from './api-types';
-import { createAttachmentStore, createAttachmentUploader } from './attachments';
+import { createAttachmentStore } from './attachments';
 import { loadConfig, resolveConfig, type Config } from './config';
-import { ApiError, ConfigError } from './errors';
+import { createDelivery } from './delivery';
+import { ConfigError } from './errors';
 import { toResultBody } from './mapping';
 import type { TestResult } from './model';
-import { openOutbox, type Segment } from './outbox';
+import { openOutbox } from './outbox';
 import { createOutput, type Output } from './output';
-import { createRun, planRun, runStartMs, runUrl, type RunPlan } from './run';
+import { planRun, runStartMs, runUrl, type RunPlan } from './run';
 import { formatSummary } from './summary';
-import { API_LIMITS } from './upload/batches';
-import { DEFAULT_RETRY_POLICY } from './upload/backoff';
-import { createDispatcher, realEffects, type Dispatcher } from './upload/dispatcher';
-import { createUploader, type Uploader } from './upload/uploader';
 
 export interface RunStart {
   /** When the test run began, if the framework knows (merge-reports replays old results); default now. */
@@ -59,9 +55,6 @@ export interface CollectorContext {
 
 // A partly filled batch goes out after this long, so results stream while tests run instead of piling up at the end.
 const SEAL_AFTER_MS = 3_000;
-// After the API stayed unavailable through every retry, wait this long before trying again.
-const COOL_DOWN_MS = 30_000;
-const FATAL = new Set([400, 401, 403, 404, 405, 410, 422]);
 
 export function createCollector(options: unknown, context: CollectorContext): Collector {
   const cwd = context.cwd ?? process.cwd();
@@ -104,85 +97,31 @@ function disabled(config: Config): Collector {
 function createSession(config: Config, framework: string, cwd: string, env: NodeJS.ProcessEnv, output: Output): Collector {
   const createdAt = Date.now();
   const dryRun = config.mode === 'dry-run';
-  const project = config.testops.project;
   const folder = dryRun ? prepareDryRunFolder(resolve(cwd, config.dryRunPath)) : join(resolve(cwd, config.testops.outboxPath), sessionName(createdAt));
   const outbox = openOutbox(folder);
   const storeAttachment = createAttachmentStore(folder, { copyFiles: dryRun, warn: output.warn });
-  const dispatcher = createDispatcher({
-    rateLimitPerMinute: config.testops.rateLimitPerMinute,
-    maxConcurrentRequests: config.testops.maxConcurrentRequests,
-    policy: DEFAULT_RETRY_POLICY,
-    effects: realEffects,
-    onRetry: (error, delayMs) => output.debug(`${error.message} Retrying in ${delayMs} ms.`),
-  });
-  const api = dryRun ? undefined : createApiClient({
-    baseUrl: config.testops.api.baseUrl,
-    token: config.testops.api.token ?? '',
-    env,
-    debug: output.debug,
-  });
-  const send = api && project ? sendToApi(api, project, dispatcher, folder, output, () => runId) : writeRequests(folder);
-  const refused: string[] = [];
-  const uploader: Uploader = createUploader({
-    send,
-    limits: { ...API_LIMITS, maxResults: Math.min(config.testops.batch.size, API_LIMITS.maxResults) },
-    onRefused: (result, reason) => {
-      refused.push(result.id);
-      output.errorOnce(`result "${result.title}" was refused by the API and is not sent again: ${reason}`);
-    },
-    onTruncated: (result) => output.warn(`result "${result.title}" was too large for the API; its longest texts were cut and marked.`),
-  });
-
+  const delivery = createDelivery({ config, folder, output, env });
   const byStatus: Record<string, number> = {};
   let total = 0;
   let written = 0;
-  let delivered = 0;
+  let attachments = 0;
   let started = false;
   let notBeforeMs: number | undefined;
-  let runId: number | undefined;
-  let createdRun = false;
-  let run: Promise<void> = Promise.resolve();
-  /** Sending stops for good: the API refused the token, project or run. */
-  let fatal: ApiError | undefined;
-  /** Sending pauses: the API stayed unavailable through every retry. */
-  let pausedUntil = 0;
+  let plan: RunPlan | undefined;
+  let run: Promise<unknown> = Promise.resolve();
   let sealTimer: NodeJS.Timeout | undefined;
-  const active = new Set<Promise<void>>();
-
-  function ready(): boolean {
-    return (dryRun || runId !== undefined) && fatal === undefined && Date.now() >= pausedUntil;
-  }
+  const active = new Set<Promise<unknown>>();
 
   function pump(): void {
-    if (!ready()) return;
+    if (!delivery.ready()) return;
     const room = Math.max(0, config.testops.maxConcurrentRequests - active.size);
     for (const segment of outbox.takeSealed(room)) {
-      const task = deliver(segment).finally(() => {
+      const task = delivery.deliverSegment(segment).finally(() => {
         active.delete(task);
         pump();
       });
       active.add(task);
     }
-  }
-
-  async function deliver(segment: Segment): Promise<void> {
-    const results = segment.read();
-    try {
-      await uploader.deliver(results, (ids) => {
-        segment.settle(ids);
-        delivered += ids.filter((id) => !refused.includes(id)).length;
-      });
-      segment.remove();
-    } catch (error) {
-      stop(error);
-    }
-  }
-
-  function stop(error: unknown): void {
-    const apiError = error instanceof ApiError ? error : undefined;
-    if (apiError?.status !== undefined && FATAL.has(apiError.status)) fatal ??= apiError;
-    else pausedUntil = Date.now() + COOL_DOWN_MS;
-    output.errorOnce(`${(error as Error).message}`);
   }
 
   function seal(): void {
@@ -200,28 +139,26 @@ function createSession(config: Config, framework: string, cwd: string, env: Node
       output.warn(`shard ${start.shard.current}/${start.shard.total} creates a Qase run of its own. For one run across ` +
         'shards, create it first (npx qase-reporters run create) and pass QASE_TESTOPS_RUN_ID to every shard.');
     }
-    const plan = config.testops.run.id === undefined
-      ? planRun(config, startedAtMs, { title: `Automated run ${new Date(startedAtMs).toISOString()}`, description: `${framework} automated run` })
-      : undefined;
-    notBeforeMs = plan ? runStartMs(plan.startTime) : undefined;
-    runId = config.testops.run.id;
-    writeManifest(plan);
-    if (dryRun || runId !== undefined || !api || !project || !plan) return pump();
-    run = createRun(plan, project, api, dispatcher, output.warn).then(
-      (id) => {
-        runId = id;
-        createdRun = true;
-        writeManifest(plan);
-        pump();
-      },
-      (error) => stop(error),
-    );
+    delivery.runId = config.testops.run.id;
+    if (delivery.runId === undefined) {
+      plan = planRun(config, startedAtMs, { title: `Automated run ${new Date(startedAtMs).toISOString()}`, description: `${framework} automated run` });
+      notBeforeMs = runStartMs(plan.startTime);
+    }
+    writeManifest();
+    if (dryRun || !plan) return pump();
+    const runPlan = plan;
+    run = delivery.createRun(runPlan).then((id) => {
+      if (id === undefined) return;
+      writeManifest();
+      pump();
+    });
   }
 
-  function writeManifest(plan: RunPlan | undefined): void {
+  function writeManifest(): void {
+    const runId = delivery.runId;
     outbox.writeManifest({
       version: 1,
-      project,
+      project: config.testops.project,
       framework,
       createdAt: new Date(createdAt).toISOString(),
       run: { id: runId, create: runId === undefined ? plan : undefined, complete: config.testops.run.complete },
@@ -235,6 +172,7 @@ function createSession(config: Config, framework: string, cwd: string, env: Node
       const body = toResultBody(result, { config, attachmentRef: storeAttachment, notBeforeMs });
       if (!body) return;
       byStatus[body.execution.status] = (byStatus[body.execution.status] ?? 0) + 1;
+      attachments += countAttachments(body);
       outbox.append(body);
       written++;
       if (outbox.openCount() >= config.testops.batch.size) seal();
@@ -250,103 +188,77 @@ function createSession(config: Config, framework: string, cwd: string, env: Node
     try {
       if (!started) startRun();
       seal();
-      await withDeadline(run, deadline);
-      if (pausedUntil > 0 && api && project) await probe(api, project);
+      timedOut = !(await withDeadline(run, deadline));
+      await delivery.probe();
       pump();
-      while (active.size > 0) {
-        if (!(await withDeadline(Promise.all(active), deadline))) {
-          timedOut = true;
-          dispatcher.cancelAll();
-          await Promise.allSettled(active);
-        }
+      while (active.size > 0 && !timedOut) {
+        if (!(await withDeadline(Promise.all(active), deadline))) timedOut = true;
       }
-      const everything = outbox.isEmpty() && fatal === undefined;
-      if (everything && !timedOut && api && project && runId !== undefined && config.testops.run.complete) {
-        const id = runId;
-        await dispatcher.run((c) => api.completeRun(project, id, c)).catch(stop);
+      if (timedOut) {
+        delivery.cancelAll();
+        await Promise.allSettled(active);
       }
-      const publicUrl = everything && config.testops.showPublicReportLink && api && project && runId !== undefined
-        ? await dispatcher.run((c) => api.makeRunPublic(project, runId!, c)).catch((e) => void stop(e))
-        : undefined;
-      const kept = !outbox.isEmpty() || !outbox.removeIfEmpty();
+      const everything = outbox.isEmpty() && delivery.fatal() === undefined;
+      let publicUrl: string | undefined;
+      if (everything && !timedOut && !dryRun) {
+        if (config.testops.run.complete) await delivery.completeRun();
+        if (config.testops.showPublicReportLink) publicUrl = await delivery.makeRunPublic();
+      }
+      const kept = dryRun || !outbox.removeIfEmpty();
       if (!kept) removeEmptyParents(folder, cwd);
+      const counts = delivery.counts();
+      const project = config.testops.project;
       const summary: UploadSummary = {
         mode: config.mode,
         total,
-        delivered: dryRun ? written : delivered,
+        delivered: dryRun ? written : counts.delivered,
         byStatus,
-        ...dispatcherOrWrites(),
+        requests: counts.requests,
+        retries: counts.retries,
         durationMs: Date.now() - createdAt,
-        runId,
-        runUrl: runId !== undefined && project ? runUrl(config.testops.api.appUrl, project, runId) : undefined,
-        folder: kept || dryRun ? folder : undefined,
+        runId: delivery.runId,
+        runUrl: delivery.runId !== undefined && project ? runUrl(config.testops.api.appUrl, project, delivery.runId) : undefined,
+        folder: kept ? folder : undefined,
       };
-      for (const line of formatSummary(summary, {
+      const details = {
         written,
-        refused: refused.length,
+        refused: counts.refused,
+        attachments,
+        attachmentBytes: dryRun ? folderBytes(join(folder, 'files')) : undefined,
         timedOut,
-        stoppedBy: fatal?.message,
-        runCreated: createdRun,
-        publicUrl: publicUrl || undefined,
+        stoppedBy: delivery.fatal()?.message,
+        runTitle: plan?.title,
+        publicUrl,
         folder: summary.folder && relative(cwd, summary.folder),
-      })) output.info(line);
+      };
+      for (const line of formatSummary(summary, details)) output.info(line);
       return summary;
     } catch (error) {
       output.errorOnce(`unexpected failure while finishing the upload: ${(error as Error).message}`);
-      return { mode: config.mode, total, delivered, byStatus, requests: 0, retries: 0, durationMs: Date.now() - createdAt, folder };
+      const { delivered, requests, retries } = delivery.counts();
+      return { mode: config.mode, total, delivered, byStatus, requests, retries, durationMs: Date.now() - createdAt, folder };
     } finally {
-      api?.close();
+      delivery.close();
     }
-  }
-
-  // The API failed us earlier in the run; one quick request tells whether it is back before the final flush.
-  async function probe(client: ApiClient, code: string): Promise<void> {
-    try {
-      await client.getProject(code);
-      pausedUntil = 0;
-    } catch {
-      // Still away: what is left stays in the outbox, and the summary says how to send it.
-    }
-  }
-
-  function dispatcherOrWrites(): { requests: number; retries: number } {
-    return dryRun ? { requests: requestsWritten(folder), retries: 0 } : dispatcher.stats();
   }
 
   return { config, startRun, add, end };
 }
 
-function sendToApi(
-  api: ApiClient, project: string, dispatcher: Dispatcher, folder: string, output: Output, runId: () => number | undefined,
-) {
-  const attachments = createAttachmentUploader({
-    dir: folder,
-    upload: (files) => dispatcher.run((c) => api.uploadAttachments(project, files, c)),
-    warn: output.warn,
-  });
-  return async (batch: readonly ResultBody[]): Promise<void> => {
-    const results = await attachments.resolve(batch);
-    // Segments are sent only once the run exists (see `ready`), so the id is known here.
-    const id = runId()!;
-    await dispatcher.run((c) => api.createResults(project, id, results, c));
-  };
-}
-
-/** A dry run's `send`: each request body becomes a numbered file, exactly as it would have been sent. */
-function writeRequests(folder: string) {
-  let count = 0;
-  return async (batch: readonly ResultBody[]): Promise<void> => {
-    mkdirSync(join(folder, 'requests'), { recursive: true });
-    writeFileSync(join(folder, 'requests', `${String(++count).padStart(6, '0')}.json`), JSON.stringify({ results: batch }, null, 2));
-  };
-}
-
-function requestsWritten(folder: string): number {
+function folderBytes(dir: string): number {
   try {
-    return readdirSync(join(folder, 'requests')).length;
+    return readdirSync(dir, { recursive: true, withFileTypes: true })
+      .filter((entry) => entry.isFile())
+      .reduce((sum, entry) => sum + statSync(join(entry.parentPath, entry.name)).size, 0);
   } catch {
     return 0;
   }
+}
+
+function countAttachments(body: ResultBody): number {
+  const inSteps = (steps: ResultBody['steps']): number =>
+    (steps ?? []).reduce((n, s) => n + (s.execution.attachments?.length ?? 0) + inSteps(s.steps), 0);
+  return (body.attachments?.length ?? 0) + inSteps(body.steps);
 }
 
 /** Resolves true when `task` settles before `deadline`, false when the deadline comes first. */

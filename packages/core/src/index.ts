@@ -8,3 +8,7 @@ export { createCollector } from './collector';
 export { parseCaseIds, withCaseIds } from './title';
 export type { TestMetadata } from './metadata';
 export { applyMetadata } from './metadata';
+export { uploadFolder } from './upload-folder';
+export type { FolderUpload } from './upload-folder';
+export { createOutput } from './output';
+export type { Output } from './output';

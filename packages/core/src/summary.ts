@@ -5,9 +5,14 @@ export interface SummaryDetails {
   written: number;
   refused: number;
   timedOut: boolean;
+  /** Attachments referenced by the results written. */
+  attachments: number;
+  /** Size of the attachment files a dry run wrote. */
+  attachmentBytes: number | undefined;
   /** The API error that stopped all sending, if one did. */
   stoppedBy: string | undefined;
-  runCreated: boolean;
+  /** Title of the run this process creates (or, in a dry run, would create). */
+  runTitle: string | undefined;
   publicUrl: string | undefined;
   /** The folder relative to the working directory. */
   folder: string | undefined;
@@ -21,8 +26,8 @@ export function formatSummary(s: UploadSummary, d: SummaryDetails): string[] {
   const time = `${(s.durationMs / 1000).toFixed(1)} s`;
   if (s.mode === 'dry-run') {
     return [
-      `dry run: ${s.delivered} results (${counts}) would be sent in ${s.requests} requests` +
-        `${d.written === 0 ? '' : ', to a new run'}; nothing was sent.`,
+      `dry run: nothing was sent. ${d.runTitle ? `A run "${d.runTitle}" would be created and ` : ''}` +
+        `${s.delivered} results (${counts}) sent in ${s.requests} requests, with ${d.attachments} attachments (${mb(d.attachmentBytes ?? 0)}).`,
       `the request bodies and attachments are in ${d.folder}; send them with: npx qase-reporters upload ${d.folder}`,
     ];
   }
@@ -42,4 +47,8 @@ export function formatSummary(s: UploadSummary, d: SummaryDetails): string[] {
     lines.push(`they are kept in ${d.folder}; send them with: npx qase-reporters upload ${d.folder}`);
   }
   return lines;
+}
+
+function mb(bytes: number): string {
+  return `${(bytes / 1024 ** 2).toFixed(1)} MB`;
 }
