@@ -109,11 +109,17 @@ function createSession(config: Config, framework: string, cwd: string, env: Node
   let notBeforeMs: number | undefined;
   let plan: RunPlan | undefined;
   let run: Promise<unknown> = Promise.resolve();
+  let creatingRun = false;
   let sealTimer: NodeJS.Timeout | undefined;
   const active = new Set<Promise<unknown>>();
 
   function pump(): void {
     if (!delivery.ready()) return;
+    if (!dryRun && delivery.runId === undefined) {
+      // Creating the run failed while the API was unavailable; the cool-down is over, so try again.
+      if (plan && !creatingRun) createRun(plan);
+      return;
+    }
     const room = Math.max(0, config.testops.maxConcurrentRequests - active.size);
     for (const segment of outbox.takeSealed(room)) {
       const task = delivery.deliverSegment(segment).finally(() => {
@@ -146,8 +152,13 @@ function createSession(config: Config, framework: string, cwd: string, env: Node
     }
     writeManifest();
     if (dryRun || !plan) return pump();
-    const runPlan = plan;
+    createRun(plan);
+  }
+
+  function createRun(runPlan: RunPlan): void {
+    creatingRun = true;
     run = delivery.createRun(runPlan).then((id) => {
+      creatingRun = false;
       if (id === undefined) return;
       writeManifest();
       pump();
@@ -183,21 +194,23 @@ function createSession(config: Config, framework: string, cwd: string, env: Node
   }
 
   async function end(): Promise<UploadSummary> {
-    const deadline = Date.now() + config.testops.deadlineMs;
     let timedOut = false;
+    // The framework awaits end(), but only a timer or a socket keeps a process alive, and between retries there may
+    // be neither: without this timer (not unref'd) the process would exit mid-upload. It holds the process until the
+    // deadline at most, then cancels whatever is still waiting or in flight, so every await below settles.
+    const deadline = setTimeout(() => {
+      timedOut = true;
+      delivery.cancelAll();
+    }, config.testops.deadlineMs);
     try {
       if (!started) startRun();
       seal();
-      timedOut = !(await withDeadline(run, deadline));
+      await run;
+      // After a cool-down: if the API is back, create the run if that failed, and send what waits.
       await delivery.probe();
       pump();
-      while (active.size > 0 && !timedOut) {
-        if (!(await withDeadline(Promise.all(active), deadline))) timedOut = true;
-      }
-      if (timedOut) {
-        delivery.cancelAll();
-        await Promise.allSettled(active);
-      }
+      await run;
+      while (active.size > 0) await Promise.all(active);
       const everything = outbox.isEmpty() && delivery.fatal() === undefined;
       let publicUrl: string | undefined;
       if (everything && !timedOut && !dryRun) {
@@ -238,6 +251,7 @@ function createSession(config: Config, framework: string, cwd: string, env: Node
       const { delivered, requests, retries } = delivery.counts();
       return { mode: config.mode, total, delivered, byStatus, requests, retries, durationMs: Date.now() - createdAt, folder };
     } finally {
+      clearTimeout(deadline);
       delivery.close();
     }
   }
@@ -259,20 +273,6 @@ function countAttachments(body: ResultBody): number {
   const inSteps = (steps: ResultBody['steps']): number =>
     (steps ?? []).reduce((n, s) => n + (s.execution.attachments?.length ?? 0) + inSteps(s.steps), 0);
   return (body.attachments?.length ?? 0) + inSteps(body.steps);
-}
-
-/** Resolves true when `task` settles before `deadline`, false when the deadline comes first. */
-async function withDeadline(task: Promise<unknown>, deadline: number): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<false>((resolve) => {
-    timer = setTimeout(() => resolve(false), Math.max(0, deadline - Date.now()));
-    timer.unref();
-  });
-  try {
-    return await Promise.race([task.then(() => true, () => true), timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 /** `.qase/outbox/20261128-215326-4242`: one folder per process, so parallel jobs and shards never share one. */

@@ -1,0 +1,218 @@
+// Playwright's test, attempt and steps → core's TestResult. Pure apart from reading Playwright's error-context file.
+import { readFileSync } from 'node:fs';
+import { extname } from 'node:path';
+import type { Suite, TestCase, TestResult as Attempt, TestStep } from '@playwright/test/reporter';
+import { applyMetadata, createTestResult, parseCaseIds } from '@qase-reporters/core';
+import type { Attachment, Status, Step, StepStatus, TestError, TestMetadata, TestResult } from '@qase-reporters/core';
+import {
+  CASE_ID_ANNOTATION,
+  DATA_ANNOTATION,
+  EXPECTED_RESULT_ANNOTATION,
+  METADATA_CONTENT_TYPE,
+} from './transport';
+import type { MetadataMessage } from './transport';
+
+type PlaywrightAttachment = Attempt['attachments'][number];
+type Annotation = Attempt['annotations'][number];
+
+export interface TranslateOptions {
+  /** Send the project name as the `project` parameter (the config has several projects). */
+  projectParam: boolean;
+  /** stdout and stderr of the attempt, when `captureLogs` is on. */
+  logs?: string;
+}
+
+/** Playwright's status → Qase's. A timeout or an interruption is a test that did not pass. */
+const STATUS: Record<Attempt['status'], Status> = {
+  passed: 'passed',
+  failed: 'failed',
+  timedOut: 'failed',
+  interrupted: 'failed',
+  skipped: 'skipped',
+};
+
+/** One attempt of one test as a Qase result; undefined when the test called `qase.ignore()`. */
+export function toTestResult(test: TestCase, attempt: Attempt, options: TranslateOptions): TestResult | undefined {
+  const metadata = readMetadata(attempt.attachments);
+  if (metadata.ignore) return undefined;
+  const { title, caseIds } = parseCaseIds(test.title);
+  const status = toStatus(test.expectedStatus, attempt.status);
+  const startTimeMs = attempt.startTime.getTime();
+  const durationMs = Math.max(0, attempt.duration);
+  const claimed = new Set<PlaywrightAttachment>();
+  const steps = toSteps(attempt.steps, { claimed, endTimeMs: startTimeMs + durationMs });
+  const project = options.projectParam ? projectOf(test) : undefined;
+  const result = createTestResult({
+    title,
+    suitePath: suitePathOf(test),
+    caseIds: unique([...caseIds, ...annotatedCaseIds(attempt.annotations)]),
+    status,
+    startTimeMs,
+    durationMs,
+    endTimeMs: startTimeMs + durationMs,
+    error: status === 'failed' ? toError(attempt) : undefined,
+    steps,
+    attachments: attempt.attachments.filter((a) => !claimed.has(a) && !isMetadata(a)).map(toAttachment),
+    params: project ? { project } : {},
+    thread: String(attempt.parallelIndex),
+    retry: attempt.retry,
+    flaky: status === 'passed' && test.outcome() === 'flaky',
+    logs: options.logs,
+  });
+  return applyMetadata(result, metadata);
+}
+
+export function toStatus(expected: TestCase['expectedStatus'], actual: Attempt['status']): Status {
+  // test.fail(): Playwright counts the failure as the expected outcome and a pass as a failure, and so do we.
+  if (expected === 'failed' && (actual === 'passed' || actual === 'failed')) return actual === 'failed' ? 'passed' : 'failed';
+  return STATUS[actual];
+}
+
+/** Folds the attempt's `qase.*` calls in the order they were made: the last title wins, lists and records add up. */
+function readMetadata(attachments: readonly PlaywrightAttachment[]): TestMetadata {
+  let meta: TestMetadata = {};
+  for (const attachment of attachments) {
+    if (!isMetadata(attachment) || attachment.body === undefined) continue;
+    const message = parseMessage(attachment.body);
+    if (!message) continue;
+    meta = {
+      caseIds: [...(meta.caseIds ?? []), ...(message.caseIds ?? [])],
+      title: message.title ?? meta.title,
+      fields: { ...meta.fields, ...message.fields },
+      suite: message.suite ?? meta.suite,
+      params: { ...meta.params, ...message.params },
+      groupParams: { ...meta.groupParams, ...message.groupParams },
+      comment: message.comment ?? meta.comment,
+      ignore: meta.ignore === true || message.ignore === true,
+    };
+  }
+  return meta;
+}
+
+function parseMessage(body: Buffer): MetadataMessage | undefined {
+  try {
+    return JSON.parse(body.toString('utf8')) as MetadataMessage;
+  } catch {
+    return undefined;
+  }
+}
+
+function isMetadata(attachment: PlaywrightAttachment): boolean {
+  return attachment.contentType === METADATA_CONTENT_TYPE;
+}
+
+function annotatedCaseIds(annotations: readonly Annotation[]): number[] {
+  return annotations
+    .filter((a) => a.type.toLowerCase() === CASE_ID_ANNOTATION && a.description !== undefined)
+    .flatMap((a) => parseCaseIds(`(Qase ID: ${a.description})`).caseIds);
+}
+
+function unique(ids: readonly number[]): number[] {
+  return [...new Set(ids)];
+}
+
+/** File (relative to testDir, with `/`) and describe blocks, outermost first. */
+function suitePathOf(test: TestCase): string[] {
+  const path: string[] = [];
+  for (let suite: Suite | undefined = test.parent; suite; suite = suite.parent) {
+    if (suite.type === 'file') path.unshift(suite.title.replaceAll('\\', '/'));
+    else if (suite.type === 'describe' && suite.title !== '') path.unshift(suite.title);
+  }
+  return path;
+}
+
+function projectOf(test: TestCase): string | undefined {
+  for (let suite: Suite | undefined = test.parent; suite; suite = suite.parent) {
+    if (suite.type === 'project') return suite.title || undefined;
+  }
+  return undefined;
+}
+
+// Playwright colours its messages for terminals; Qase shows them as plain text.
+// eslint-disable-next-line no-control-regex
+const ANSI_COLOURS = /\u001b\[[0-9;]*m/g;
+
+function toError(attempt: Attempt): TestError | undefined {
+  if (attempt.errors.length === 0) return undefined;
+  const message = attempt.errors.map((e) => e.message ?? e.value ?? 'Unknown error').join('\n\n');
+  const stacks = attempt.errors.flatMap((e) => (e.stack ? [e.stack] : []));
+  return {
+    message: message.replace(ANSI_COLOURS, ''),
+    stack: stacks.length > 0 ? stacks.join('\n\n').replace(ANSI_COLOURS, '') : undefined,
+    context: readErrorContext(attempt.attachments),
+  };
+}
+
+/** Playwright writes `error-context.md` (page snapshot, failing line) for a failed test; Qase has a field for it. */
+function readErrorContext(attachments: readonly PlaywrightAttachment[]): string | undefined {
+  const attachment = attachments.find((a) => a.name === 'error-context');
+  if (!attachment) return undefined;
+  try {
+    return (attachment.body ?? readFileSync(attachment.path ?? '')).toString('utf8').replace(ANSI_COLOURS, '') || undefined;
+  } catch {
+    // The file is uploaded as an attachment anyway; a missing copy must not cost the result.
+    return undefined;
+  }
+}
+
+interface StepContext {
+  /** Attachments shown on a step, so the result does not show them again. */
+  claimed: Set<PlaywrightAttachment>;
+  /** End of the attempt: where a step that never finished (timeout, interruption) ends. */
+  endTimeMs: number;
+}
+
+/**
+ * Only `test.step` (and so `qase.step`) is a Qase step. Hooks, fixtures, `expect` and API calls are Playwright's
+ * plumbing: they are not reported, but a `test.step` inside a hook or fixture is, at the level of the nearest step.
+ */
+function toSteps(steps: readonly TestStep[], context: StepContext): Step[] {
+  return steps.flatMap((step): Step[] => {
+    if (step.category !== 'test.step') return toSteps(step.steps, context);
+    const attachments = attachmentsOf(step).filter((a) => !isMetadata(a));
+    for (const attachment of attachments) context.claimed.add(attachment);
+    const startTimeMs = step.startTime.getTime();
+    return [{
+      title: step.title,
+      status: stepStatus(step),
+      startTimeMs,
+      endTimeMs: unfinished(step) ? Math.max(startTimeMs, context.endTimeMs) : startTimeMs + step.duration,
+      expectedResult: annotationOf(step, EXPECTED_RESULT_ANNOTATION),
+      data: annotationOf(step, DATA_ANNOTATION),
+      attachments: attachments.map(toAttachment),
+      steps: toSteps(step.steps, context),
+    }];
+  });
+}
+
+/** Playwright reports a duration of -1 for a step that was still running when the test timed out or was stopped. */
+function unfinished(step: TestStep): boolean {
+  return step.duration < 0;
+}
+
+function stepStatus(step: TestStep): StepStatus {
+  if (step.error || unfinished(step)) return 'failed';
+  if (step.annotations.some((a) => a.type === 'skip')) return 'skipped';
+  return 'passed';
+}
+
+function annotationOf(step: TestStep, type: string): string | undefined {
+  return step.annotations.find((a) => a.type === type)?.description;
+}
+
+/** `testInfo.attach()` inside a step files the attachment under its own `test.attach` child step. */
+function attachmentsOf(step: TestStep): PlaywrightAttachment[] {
+  return [...step.attachments, ...step.steps.filter((s) => s.category !== 'test.step').flatMap(attachmentsOf)];
+}
+
+function toAttachment(attachment: PlaywrightAttachment): Attachment {
+  if (attachment.path !== undefined) {
+    return { name: withExtension(attachment.name, attachment.path), contentType: attachment.contentType, path: attachment.path };
+  }
+  return { name: attachment.name, contentType: attachment.contentType, content: attachment.body ?? '' };
+}
+
+// Playwright names its own files `screenshot`, `trace`, `video`; Qase needs the extension to show them.
+function withExtension(name: string, path: string): string {
+  return extname(name) === '' ? name + extname(path) : name;
+}

@@ -1,0 +1,17 @@
+// The per-test API runs in Playwright's worker processes; the reporter runs in the runner, or for merge-reports in
+// another process on another day. So everything a test says about itself travels inside its own result, which
+// Playwright carries to reporters and through blob reports:
+// - `qase.*` metadata: attachments of METADATA_CONTENT_TYPE holding one JSON MetadataMessage each; the reporter
+//   folds them in order and never uploads them.
+// - `qase.step` expected result and data: annotations on the step.
+// - `qase.attach`: ordinary attachments, so Playwright's own reports show them too.
+import type { TestMetadata } from '@qase-reporters/core';
+
+export const METADATA_CONTENT_TYPE = 'application/vnd.qase.metadata+json';
+export const EXPECTED_RESULT_ANNOTATION = 'QaseExpectedResult';
+export const DATA_ANNOTATION = 'QaseData';
+/** The annotation the official reporter reads case ids from: `{ type: 'QaseID', description: '12,13' }`. */
+export const CASE_ID_ANNOTATION = 'qaseid';
+
+/** What one `qase.*` call sends. */
+export type MetadataMessage = Omit<TestMetadata, 'attachments' | 'steps'>;

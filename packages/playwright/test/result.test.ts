@@ -1,0 +1,228 @@
+import type { Suite, TestCase, TestResult as Attempt, TestStep } from '@playwright/test/reporter';
+import { describe, expect, it } from 'vitest';
+import { toStatus, toTestResult } from '../src/result';
+import { METADATA_CONTENT_TYPE } from '../src/transport';
+import type { MetadataMessage } from '../src/transport';
+
+// Playwright's reporter objects are plain data plus a few methods; these literals carry what the translation reads.
+type Attachment = Attempt['attachments'][number];
+
+function suite(type: Suite['type'], title: string, parent?: Suite): Suite {
+  return { type, title, parent } as Suite;
+}
+
+function testCase(overrides: Partial<TestCase> = {}): TestCase {
+  const project = suite('project', 'chromium', suite('root', ''));
+  const file = suite('file', 'auth\\login.spec.ts', project);
+  return {
+    title: 'logs in',
+    parent: suite('describe', 'Login', suite('describe', '', file)),
+    expectedStatus: 'passed',
+    outcome: () => 'expected',
+    ...overrides,
+  } as TestCase;
+}
+
+function attempt(overrides: Partial<Attempt> = {}): Attempt {
+  return {
+    status: 'passed',
+    startTime: new Date(1_000_000),
+    duration: 500,
+    retry: 0,
+    parallelIndex: 1,
+    errors: [],
+    steps: [],
+    attachments: [],
+    annotations: [],
+    ...overrides,
+  } as unknown as Attempt;
+}
+
+function step(title: string, overrides: Partial<TestStep> = {}): TestStep {
+  return {
+    title,
+    category: 'test.step',
+    startTime: new Date(1_000_100),
+    duration: 10,
+    steps: [],
+    attachments: [],
+    annotations: [],
+    ...overrides,
+  } as TestStep;
+}
+
+function metadata(message: MetadataMessage): Attachment {
+  return { name: 'qase-metadata.json', contentType: METADATA_CONTENT_TYPE, body: Buffer.from(JSON.stringify(message)) };
+}
+
+describe('toStatus', () => {
+  it.each([
+    ['passed', 'passed', 'passed'],
+    ['passed', 'failed', 'failed'],
+    ['passed', 'timedOut', 'failed'],
+    ['passed', 'interrupted', 'failed'],
+    ['passed', 'skipped', 'skipped'],
+    ['skipped', 'skipped', 'skipped'],
+    // test.fail(): failing is what the test is expected to do.
+    ['failed', 'failed', 'passed'],
+    ['failed', 'passed', 'failed'],
+    ['failed', 'timedOut', 'failed'],
+  ] as const)('expected %s, actual %s → %s', (expected, actual, status) => {
+    expect(toStatus(expected, actual)).toBe(status);
+  });
+});
+
+describe('toTestResult', () => {
+  it('takes title, suite path, times, retry and thread from the test and the attempt', () => {
+    const result = toTestResult(testCase(), attempt({ retry: 2 }), { projectParam: false });
+    expect(result).toMatchObject({
+      title: 'logs in',
+      suitePath: ['auth/login.spec.ts', 'Login'],
+      status: 'passed',
+      startTimeMs: 1_000_000,
+      durationMs: 500,
+      endTimeMs: 1_000_500,
+      retry: 2,
+      thread: '1',
+      params: {},
+      flaky: false,
+    });
+  });
+
+  it('sends the project as a parameter only when asked to', () => {
+    expect(toTestResult(testCase(), attempt(), { projectParam: true })?.params).toEqual({ project: 'chromium' });
+  });
+
+  it('links case ids from the title, QaseID annotations and qase.id(), each once', () => {
+    const result = toTestResult(
+      testCase({ title: 'logs in (Qase ID: 1,2)' }),
+      attempt({
+        annotations: [{ type: 'QaseID', description: '2, 3' }, { type: 'qaseid', description: '4' }, { type: 'issue', description: '9' }],
+        attachments: [metadata({ caseIds: [4, 5] })],
+      }),
+      { projectParam: false },
+    );
+    expect(result).toMatchObject({ title: 'logs in', caseIds: [1, 2, 3, 4, 5] });
+  });
+
+  it('folds qase.* calls in order: the last title wins, records and lists add up', () => {
+    const result = toTestResult(
+      testCase(),
+      attempt({
+        attachments: [
+          metadata({ title: 'First', fields: { severity: 'major' }, params: { user: 'a' } }),
+          metadata({ title: 'Second', fields: { priority: 'high' }, groupParams: { browser: 'x' } }),
+          metadata({ suite: 'Auth\tLogin', comment: 'note' }),
+        ],
+      }),
+      { projectParam: true },
+    );
+    expect(result).toMatchObject({
+      title: 'Second',
+      suitePath: ['Auth', 'Login'],
+      fields: { severity: 'major', priority: 'high' },
+      params: { project: 'chromium', user: 'a', browser: 'x' },
+      paramGroups: [['browser']],
+      message: 'note',
+      attachments: [],
+    });
+  });
+
+  it('drops the attempt of a test that called qase.ignore()', () => {
+    expect(toTestResult(testCase(), attempt({ attachments: [metadata({ ignore: true })] }), { projectParam: false })).toBeUndefined();
+  });
+
+  it('marks only the passing attempt of a flaky test as flaky', () => {
+    const flaky = testCase({ outcome: () => 'flaky' });
+    expect(toTestResult(flaky, attempt({ status: 'failed', retry: 0 }), { projectParam: false })?.flaky).toBe(false);
+    expect(toTestResult(flaky, attempt({ status: 'passed', retry: 1 }), { projectParam: false })?.flaky).toBe(true);
+  });
+
+  it('joins the errors of a failed attempt without terminal colours', () => {
+    const result = toTestResult(
+      testCase(),
+      attempt({
+        status: 'failed',
+        errors: [
+          { message: '\u001b[31mExpected: 2\u001b[39m', stack: 'Error: Expected: 2\n    at a.spec.ts:3:1' },
+          { value: 'thrown string' },
+        ],
+      }),
+      { projectParam: false },
+    );
+    expect(result?.error).toEqual({ message: 'Expected: 2\n\nthrown string', stack: 'Error: Expected: 2\n    at a.spec.ts:3:1', context: undefined });
+  });
+
+  it('sends no error for an expected failure', () => {
+    const result = toTestResult(testCase({ expectedStatus: 'failed' }), attempt({ status: 'failed', errors: [{ message: 'boom' }] }), {
+      projectParam: false,
+    });
+    expect(result).toMatchObject({ status: 'passed', error: undefined });
+  });
+
+  it('reports test.step steps nested, lifts the ones in hooks, and leaves out hooks, expects and attach steps', () => {
+    const note: Attachment = { name: 'note', contentType: 'text/plain', body: Buffer.from('n') };
+    const result = toTestResult(
+      testCase(),
+      attempt({
+        status: 'timedOut',
+        attachments: [note],
+        steps: [
+          step('Before Hooks', { category: 'hook', steps: [step('log in', { startTime: new Date(1_000_010), duration: 5 })] }),
+          step('open', {
+            annotations: [{ type: 'QaseExpectedResult', description: 'page open' }, { type: 'QaseData', description: 'url=/' }],
+            steps: [
+              step('expect.toBe', { category: 'expect' }),
+              step('Attach "note"', { category: 'test.attach', attachments: [note] }),
+              step('inner', { error: { message: 'x' } }),
+            ],
+          }),
+          step('later', { annotations: [{ type: 'skip' }] }),
+          step('hung', { duration: -1 }),
+        ],
+      }),
+      { projectParam: false },
+    );
+    expect(result?.attachments).toEqual([]);
+    expect(result?.steps).toEqual([
+      { title: 'log in', status: 'passed', startTimeMs: 1_000_010, endTimeMs: 1_000_015, attachments: [], steps: [] },
+      {
+        title: 'open',
+        status: 'passed',
+        startTimeMs: 1_000_100,
+        endTimeMs: 1_000_110,
+        expectedResult: 'page open',
+        data: 'url=/',
+        attachments: [{ name: 'note', contentType: 'text/plain', content: note.body }],
+        steps: [{ title: 'inner', status: 'failed', startTimeMs: 1_000_100, endTimeMs: 1_000_110, attachments: [], steps: [] }],
+      },
+      { title: 'later', status: 'skipped', startTimeMs: 1_000_100, endTimeMs: 1_000_110, attachments: [], steps: [] },
+      // Still running when the test timed out: it ends with the attempt.
+      { title: 'hung', status: 'failed', startTimeMs: 1_000_100, endTimeMs: 1_000_500, attachments: [], steps: [] },
+    ]);
+  });
+
+  it('uploads Playwright attachments under a name with an extension, and never the metadata', () => {
+    const result = toTestResult(
+      testCase(),
+      attempt({
+        attachments: [
+          { name: 'screenshot', contentType: 'image/png', path: '/out/test-failed-1.png' },
+          { name: 'report.json', contentType: 'application/json', path: '/out/report-1a2b.json' },
+          { name: 'body', contentType: 'text/plain', body: Buffer.from('hi') },
+          metadata({ title: 'x' }),
+        ],
+      }),
+      { projectParam: false },
+    );
+    expect(result?.attachments).toEqual([
+      { name: 'screenshot.png', contentType: 'image/png', path: '/out/test-failed-1.png' },
+      { name: 'report.json', contentType: 'application/json', path: '/out/report-1a2b.json' },
+      { name: 'body', contentType: 'text/plain', content: Buffer.from('hi') },
+    ]);
+  });
+
+  it('carries the logs it is given', () => {
+    expect(toTestResult(testCase(), attempt(), { projectParam: false, logs: 'out\nerr\n' })?.logs).toBe('out\nerr\n');
+  });
+});

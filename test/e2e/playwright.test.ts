@@ -1,0 +1,385 @@
+import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startEmulator } from '@qase-reporters/emulator';
+import type { Emulator, EmulatorState } from '@qase-reporters/emulator';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+
+// Real `playwright test` runs (tests that need no browser) with our reporter, against the emulator. Assertions are
+// on what the emulator stored, never on what Playwright printed; the output only explains a failure.
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const TMP = join(ROOT, 'test/.tmp/playwright-e2e');
+const PLAYWRIGHT = join(ROOT, 'node_modules/.bin/playwright');
+const PNG = Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000', 'hex');
+
+interface StepBody {
+  data: { action: string; expected_result?: string; input_data?: string };
+  execution: { status: string; attachments?: string[] };
+  steps?: StepBody[];
+}
+
+interface ResultBody {
+  id: string;
+  title: string;
+  message?: string;
+  testops_ids?: number[];
+  execution: { status: string; start_time: number; stacktrace?: string; error_context?: string };
+  steps?: StepBody[];
+  attachments?: string[];
+  params?: Record<string, string>;
+  param_groups?: string[][];
+  fields?: Record<string, string>;
+  relations?: { suite: { data: { title: string }[] } };
+}
+
+let emulator: Emulator;
+
+beforeEach(async () => {
+  emulator = await startEmulator({ seed: 7 });
+});
+
+afterEach(async () => {
+  await emulator.close();
+});
+
+afterAll(() => {
+  rmSync(TMP, { recursive: true, force: true });
+});
+
+/** A Playwright project in a fresh folder (its own package.json keeps Playwright's output inside it). */
+function project(name: string, files: Record<string, string | Buffer>): string {
+  const dir = join(TMP, name);
+  rmSync(dir, { recursive: true, force: true });
+  const all = { 'package.json': JSON.stringify({ name: `pw-${name}`, private: true }), ...files };
+  for (const [path, content] of Object.entries(all)) {
+    mkdirSync(dirname(join(dir, path)), { recursive: true });
+    writeFileSync(join(dir, path), content);
+  }
+  return dir;
+}
+
+/** A CommonJS config; the `extra` lines come after the defaults, so they can override them. */
+function cjsConfig(extra = ''): string {
+  return `module.exports = {
+  testDir: 'tests',
+  outputDir: 'test-results',
+  workers: 2,
+  ${extra}
+  reporter: [['@qase-reporters/playwright']],
+};
+`;
+}
+
+/** The emulator as the API, through the environment, as CI would configure it. */
+function qaseEnv(extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    QASE_MODE: 'testops',
+    QASE_TESTOPS_API_HOST: emulator.url,
+    QASE_TESTOPS_API_TOKEN: emulator.token,
+    QASE_TESTOPS_PROJECT: 'DEMO',
+    ...extra,
+  };
+}
+
+/** Runs the Playwright CLI; resolves with its output whatever the exit code (failing tests exit 1 on purpose). */
+function run(cwd: string, args: string[], env: Record<string, string> = {}): Promise<string> {
+  const inherited = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('QASE_') && !key.startsWith('PLAYWRIGHT_')));
+  return new Promise((resolve, reject) => {
+    const child = spawn(PLAYWRIGHT, args, { cwd, env: { ...inherited, ...env } });
+    let output = '';
+    child.stdout.on('data', (chunk) => (output += chunk));
+    child.stderr.on('data', (chunk) => (output += chunk));
+    child.on('error', reject);
+    child.on('close', () => resolve(output));
+  });
+}
+
+function onlyRun(state: EmulatorState): { id: number; status: string; completions: number; startTime: number; results: ResultBody[] } {
+  expect(state.runs).toHaveLength(1);
+  const [runState] = state.runs;
+  return { ...runState, results: (state.results[runState.id] ?? []).map((r) => r.body as unknown as ResultBody) };
+}
+
+function byTitle(results: ResultBody[], title: string): ResultBody[] {
+  return results.filter((r) => r.title === title);
+}
+
+function sha256(content: string | Buffer): string {
+  return createHash('sha256').update(content).digest('hex');
+}
+
+/** The SHA-256 of the bytes the emulator received for each attachment hash in `hashes`. */
+function contents(state: EmulatorState, hashes: readonly string[] = []): string[] {
+  return hashes.map((hash) => state.attachments.find((a) => a.hash === hash)?.sha256 ?? `missing ${hash}`);
+}
+
+function titles(results: ResultBody[]): string[] {
+  return results.map((r) => r.title).sort();
+}
+
+describe('@qase-reporters/playwright with npx playwright test', () => {
+  it('uploads every attempt once: statuses, ids, steps, attachments, metadata, retries', async () => {
+    const dir = project('main', {
+      'playwright.config.js': cjsConfig('retries: 1,'),
+      'tests/fixture.png': PNG,
+      'tests/checkout.spec.js': `
+const path = require('node:path');
+const { test, expect } = require('@playwright/test');
+const { qase } = require('@qase-reporters/playwright');
+
+test.describe('Checkout', () => {
+  test(qase(1, 'one id by qase()'), async () => {});
+  test(qase([2, 3], 'two ids by qase()'), async () => {});
+  test('ids in the title (Qase ID: 4,5)', async () => {});
+  test('ids by annotation', { annotation: { type: 'QaseID', description: '6,7' } }, async () => {});
+  test('ids by qase.id', async () => { qase.id([8, 9]); });
+  test('fails', async () => {
+    await test.step('bad step', async () => { expect(1).toBe(2); });
+  });
+  test('times out', async () => {
+    test.setTimeout(300);
+    await new Promise((resolve) => setTimeout(resolve, 5000));
+  });
+  test('skipped', async () => { test.skip(true, 'not today'); });
+  test.fixme('fixme', async () => {});
+  test('flaky', async () => { expect(test.info().retry).toBe(1); });
+  test('steps', async () => {
+    await qase.step('outer', async () => {
+      await test.step('inner', async () => {
+        await test.info().attach('inner.txt', { body: 'inner body', contentType: 'text/plain' });
+      });
+      qase.attach({ name: 'outer.json', content: '{"outer":1}', contentType: 'application/json' });
+    }, 'outer done', 'outer data');
+    await test.step('second', async () => {});
+  });
+  test('metadata', async () => {
+    qase.title('Metadata title').fields({ severity: 'major' }).suite('Custom\\tSuite');
+    qase.parameters({ user: 'admin' }).groupParameters({ browser: 'x', os: 'linux' }).comment('a comment');
+    qase.attach({ paths: path.join(__dirname, 'fixture.png') });
+    await test.info().attach('by-test-info', { body: 'test info body' });
+  });
+  test('ignored', async () => { qase.ignore(); });
+});
+`,
+      // Playwright's own attachments: an API request context records a trace without a browser.
+      'tests/traced.spec.js': `
+const { test } = require('@playwright/test');
+test.use({ trace: 'on' });
+test('records a trace', async ({ request }) => { await request.get('data:,hello').catch(() => undefined); });
+`,
+    });
+    const output = await run(dir, ['test'], qaseEnv());
+    const state = emulator.state();
+    const runState = onlyRun(state);
+    const { results } = runState;
+
+    expect(titles(results), output).toEqual([
+      'Metadata title', 'fails', 'fails', 'fixme', 'flaky', 'flaky', 'ids by annotation', 'ids by qase.id',
+      'ids in the title', 'one id by qase()', 'records a trace', 'skipped', 'steps', 'times out', 'times out',
+      'two ids by qase()',
+    ]);
+    expect(new Set(results.map((r) => r.id)).size).toBe(results.length);
+    expect(runState.status).toBe('complete');
+
+    const status = (title: string) => byTitle(results, title).map((r) => r.execution.status);
+    expect(status('fails')).toEqual(['failed', 'failed']);
+    expect(status('times out')).toEqual(['failed', 'failed']);
+    expect(status('skipped')).toEqual(['skipped']);
+    expect(status('fixme')).toEqual(['skipped']);
+    expect(status('flaky')).toEqual(['failed', 'passed']);
+    expect(byTitle(results, 'flaky').map((r) => r.fields?.is_flaky)).toEqual([undefined, 'true']);
+    expect(byTitle(results, 'times out')[0].message).toContain('Test timeout of 300ms exceeded.');
+    const [failed] = byTitle(results, 'fails');
+    expect(failed.message).toContain('Expected: 2');
+    expect(failed.message).not.toContain('\u001b[');
+    expect(failed.execution.stacktrace).toContain('checkout.spec.js');
+    expect(failed.steps?.map((s) => [s.data.action, s.execution.status])).toEqual([['bad step', 'failed']]);
+
+    const ids = (title: string) => byTitle(results, title)[0].testops_ids;
+    expect(ids('one id by qase()')).toEqual([1]);
+    expect(ids('two ids by qase()')).toEqual([2, 3]);
+    expect(ids('ids in the title')).toEqual([4, 5]);
+    expect(ids('ids by annotation')).toEqual([6, 7]);
+    expect(ids('ids by qase.id')).toEqual([8, 9]);
+    expect(byTitle(results, 'fails')[0].relations?.suite.data.map((s) => s.title)).toEqual(['checkout.spec.js', 'Checkout']);
+
+    const [steps] = byTitle(results, 'steps');
+    expect(steps.steps).toMatchObject([
+      {
+        data: { action: 'outer', expected_result: 'outer done', input_data: 'outer data' },
+        execution: { status: 'passed' },
+        steps: [{ data: { action: 'inner' }, execution: { status: 'passed' } }],
+      },
+      { data: { action: 'second' }, execution: { status: 'passed' } },
+    ]);
+    const [outer] = steps.steps ?? [];
+    expect(contents(state, outer.execution.attachments)).toEqual([sha256('{"outer":1}')]);
+    expect(contents(state, outer.steps?.[0].execution.attachments)).toEqual([sha256('inner body')]);
+    expect(steps.attachments).toBeUndefined();
+
+    const [meta] = byTitle(results, 'Metadata title');
+    expect(meta).toMatchObject({
+      fields: { severity: 'major' },
+      params: { user: 'admin', browser: 'x', os: 'linux' },
+      param_groups: [['browser', 'os']],
+      message: 'a comment',
+      relations: { suite: { data: [{ title: 'Custom' }, { title: 'Suite' }] } },
+    });
+    expect(contents(state, meta.attachments).sort()).toEqual([sha256(PNG), sha256('test info body')].sort());
+    expect(state.attachments.map((a) => a.mime)).not.toContain('application/vnd.qase.metadata+json');
+
+    const [traced] = byTitle(results, 'records a trace');
+    expect(traced.relations?.suite.data.map((s) => s.title)).toEqual(['traced.spec.js']);
+    expect(traced.attachments?.map((hash) => state.attachments.find((a) => a.hash === hash)?.filename)).toEqual(['trace.zip']);
+  });
+
+  it('works from an ESM config; with two projects each test is a result per project, the project a parameter', async () => {
+    const dir = project('esm-projects', {
+      'package.json': JSON.stringify({ name: 'pw-esm-projects', private: true, type: 'module' }),
+      'playwright.config.mjs': `
+import { defineConfig } from '@playwright/test';
+export default defineConfig({
+  testDir: 'tests',
+  outputDir: 'test-results',
+  projects: [{ name: 'chromium' }, { name: 'firefox' }],
+  reporter: [['@qase-reporters/playwright', { captureLogs: true }]],
+});
+`,
+      'tests/both.spec.js': `
+import { test } from '@playwright/test';
+import { qase } from '@qase-reporters/playwright';
+test(qase(21, 'runs in both'), async () => {
+  console.log('printed in ' + test.info().project.name);
+});
+`,
+    });
+    const output = await run(dir, ['test'], qaseEnv());
+    const state = emulator.state();
+    const { results } = onlyRun(state);
+
+    expect(results.map((r) => [r.title, r.testops_ids, r.params]).sort(), output).toEqual([
+      ['runs in both', [21], { project: 'chromium' }],
+      ['runs in both', [21], { project: 'firefox' }],
+    ]);
+    const logs = results.map((r) => state.attachments.find((a) => a.hash === r.attachments?.[0])?.sha256);
+    expect(logs.sort()).toEqual([sha256('printed in chromium\n'), sha256('printed in firefox\n')].sort());
+  });
+
+  it('sends two shards into one existing run, and neither completes it', async () => {
+    const created = await fetch(`${emulator.url}/v1/run/DEMO`, {
+      method: 'POST',
+      headers: { Token: emulator.token, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ title: 'Sharded run' }),
+    });
+    const runId = ((await created.json()) as { result: { id: number } }).result.id;
+    const dir = project('shards', {
+      // Each shard has its own output folder, as on two CI machines: Playwright empties it when it starts.
+      'playwright.config.js': cjsConfig("fullyParallel: true, outputDir: 'test-results/' + process.env.SHARD,"),
+      'tests/a.spec.js': `const { test } = require('@playwright/test');\nfor (const n of [1, 2, 3, 4]) test('a' + n, async () => {});\n`,
+      'tests/b.spec.js': `const { test } = require('@playwright/test');\nfor (const n of [1, 2, 3, 4]) test('b' + n, async () => {});\n`,
+    });
+    const env = qaseEnv({ QASE_TESTOPS_RUN_ID: String(runId) });
+    const outputs = await Promise.all([1, 2].map((shard) => run(dir, ['test', `--shard=${shard}/2`], { ...env, SHARD: String(shard) })));
+    const state = emulator.state();
+    const runState = onlyRun(state);
+
+    expect(titles(runState.results), outputs.join('\n')).toEqual(['a1', 'a2', 'a3', 'a4', 'b1', 'b2', 'b3', 'b4']);
+    expect(runState).toMatchObject({ id: runId, status: 'active', completions: 0 });
+    // Both shards took part: results arrived in at least two requests.
+    expect(state.requests.filter((r) => r.path === `/v2/DEMO/run/${runId}/results` && r.status === 202).length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('uploads a sharded run once, as one run, from merge-reports', async () => {
+    const dir = project('merge', {
+      'playwright.config.js': cjsConfig('fullyParallel: true, retries: 1,'),
+      'tests/fixture.png': PNG,
+      'tests/a.spec.js': `
+const path = require('node:path');
+const { test, expect } = require('@playwright/test');
+const { qase } = require('@qase-reporters/playwright');
+test(qase(31, 'with a file'), async () => { qase.attach({ paths: path.join(__dirname, 'fixture.png') }); });
+test('flaky', async () => { expect(test.info().retry).toBe(1); });
+test('with a step', async () => { await qase.step('only step', async () => {}, 'done'); });
+`,
+      'tests/b.spec.js': `
+const { test } = require('@playwright/test');
+test('b1', async () => { test.info().annotations.push({ type: 'QaseID', description: '32' }); });
+test('b2', async () => {});
+test('b3', async () => { test.skip(); });
+`,
+    });
+    const blobs = join(dir, 'all-blobs');
+    // One after the other: they share the project folder, which each Playwright run cleans when it starts.
+    for (const shard of [1, 2]) {
+      await run(dir, ['test', `--shard=${shard}/2`, '--reporter=blob'], { PLAYWRIGHT_BLOB_OUTPUT_FILE: join(blobs, `shard-${shard}.zip`) });
+    }
+    expect(readdirSync(blobs).sort()).toEqual(['shard-1.zip', 'shard-2.zip']);
+    const mergedAtMs = Date.now();
+    const output = await run(dir, ['merge-reports', '--reporter=@qase-reporters/playwright', blobs], qaseEnv());
+    const state = emulator.state();
+    const runState = onlyRun(state);
+    const { results } = runState;
+
+    expect(titles(results), output).toEqual(['b1', 'b2', 'b3', 'flaky', 'flaky', 'with a file', 'with a step']);
+    expect(new Set(results.map((r) => r.id)).size).toBe(results.length);
+    expect(runState.status).toBe('complete');
+    expect(byTitle(results, 'flaky').map((r) => r.execution.status)).toEqual(['failed', 'passed']);
+    expect(byTitle(results, 'b3')[0].execution.status).toBe('skipped');
+    expect(byTitle(results, 'b1')[0].testops_ids).toEqual([32]);
+    expect(byTitle(results, 'with a step')[0].steps).toMatchObject([{ data: { action: 'only step', expected_result: 'done' } }]);
+    const [withFile] = byTitle(results, 'with a file');
+    expect(withFile.testops_ids).toEqual([31]);
+    expect(contents(state, withFile.attachments)).toEqual([sha256(PNG)]);
+    // The run starts with the shards, not with the merge, so the results keep the times they ran at.
+    const starts = results.map((r) => r.execution.start_time * 1000);
+    expect(Math.max(...starts)).toBeLessThan(mergedAtMs);
+    expect(runState.startTime * 1000).toBeLessThanOrEqual(Math.min(...starts));
+  });
+
+  it('writes what it would send in a dry run', async () => {
+    const dir = project('dry-run', {
+      'playwright.config.js': cjsConfig(),
+      'tests/dry.spec.js': `
+const { test } = require('@playwright/test');
+const { qase } = require('@qase-reporters/playwright');
+test(qase(41, 'first'), async () => { qase.attach({ name: 'note.txt', content: 'dry note' }); });
+test('second', async () => { await qase.step('a step', async () => {}); });
+`,
+    });
+    await run(dir, ['test'], { QASE_MODE: 'dry-run' });
+    const folder = join(dir, 'qase-dry-run');
+    const sent = readdirSync(join(folder, 'requests'))
+      .flatMap((file) => (JSON.parse(readFileSync(join(folder, 'requests', file), 'utf8')) as { results: ResultBody[] }).results);
+
+    expect(sent.map((r) => [r.title, r.testops_ids, r.steps?.map((s) => s.data.action)]).sort()).toEqual([
+      ['first', [41], undefined],
+      ['second', undefined, ['a step']],
+    ]);
+    const [note] = sent.find((r) => r.title === 'first')?.attachments ?? [];
+    expect(note).toBeDefined();
+  });
+
+  it('delivers everything once through 413s and answers lost after the results were stored', async () => {
+    emulator.maxResultsPerRequest(4);
+    emulator.dropAfterCommit(0.3);
+    const dir = project('faults', {
+      'playwright.config.js': cjsConfig('fullyParallel: true,'),
+      'tests/many.spec.js': `
+const { test } = require('@playwright/test');
+for (let n = 1; n <= 30; n++) test('test ' + String(n).padStart(2, '0'), async () => {});
+`,
+    });
+    const output = await run(dir, ['test'], qaseEnv());
+    const state = emulator.state();
+    const runState = onlyRun(state);
+
+    expect(titles(runState.results), output).toEqual(Array.from({ length: 30 }, (_, i) => `test ${String(i + 1).padStart(2, '0')}`));
+    expect(runState.status).toBe('complete');
+    // The faults did happen: some requests were too large, some stored results got no answer.
+    expect(state.requests.some((r) => r.status === 413)).toBe(true);
+    expect(state.requests.some((r) => r.dropped && r.results > 0)).toBe(true);
+  });
+});
