@@ -15,6 +15,12 @@ export default tseslint.config(
     },
   },
   {
+    // The examples are plain JavaScript test files as users write them: framework globals and require().
+    files: ['examples/**/*.{js,cjs}'],
+    languageOptions: { globals: { describe: 'readonly', it: 'readonly', test: 'readonly', expect: 'readonly', jest: 'readonly', before: 'readonly', after: 'readonly', beforeEach: 'readonly', afterEach: 'readonly' } },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
     // Core is framework-neutral: adapters turn framework objects into TestResult before core sees them.
     files: ['packages/core/src/**'],
     rules: {

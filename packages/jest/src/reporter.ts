@@ -1,0 +1,67 @@
+import type { AggregatedResult, Config, Reporter, Test, TestCaseResult, TestResult as FileResult } from '@jest/reporters';
+import { createCollector } from '@qase-reporters/core';
+import type { Collector, TestMetadata } from '@qase-reporters/core';
+import { toTestResults } from './result';
+import { closeTransport, openTransport, readLines } from './transport';
+
+/** `reporters: ['default', ['@qase-reporters/jest', { ...options }]]` in the Jest config. */
+export class QaseReporter implements Reporter {
+  readonly #collector: Collector;
+  readonly #shard: Config.GlobalConfig['shard'];
+  /** The transport folder; undefined when the reporter is off, and then `qase.*` calls are not recorded. */
+  readonly #dir: string | undefined;
+  readonly #removeDir = (): void => {
+    if (this.#dir !== undefined) closeTransport(this.#dir);
+  };
+  /** Attempts per test file until the file's result arrives (see `FileContext.attempts`). */
+  readonly #attempts = new Map<string, TestCaseResult[]>();
+
+  constructor(globalConfig: Config.GlobalConfig, options: unknown = {}) {
+    this.#shard = globalConfig.shard;
+    this.#collector = createCollector(options, { framework: 'jest' });
+    // Jest builds its reporters before it starts its workers, so they inherit the folder's name.
+    this.#dir = this.#collector.config.mode === 'off' ? undefined : openTransport();
+    // Also when Jest ends without finishing the run: the folder may hold what tests attached.
+    if (this.#dir !== undefined) process.once('exit', this.#removeDir);
+  }
+
+  onRunStart(results: AggregatedResult): void {
+    const shard = this.#shard ? { current: this.#shard.shardIndex, total: this.#shard.shardCount } : undefined;
+    this.#collector.startRun({ startedAtMs: results.startTime, shard });
+  }
+
+  onTestCaseResult(test: Test, attempt: TestCaseResult): void {
+    const attempts = this.#attempts.get(test.path) ?? [];
+    attempts.push(attempt);
+    this.#attempts.set(test.path, attempts);
+  }
+
+  onTestFileResult(test: Test, file: FileResult): void {
+    const attempts = this.#attempts.get(test.path) ?? [];
+    this.#attempts.delete(test.path);
+    try {
+      const results = toTestResults(file, { rootDir: test.context.config.rootDir, attempts, metadata: this.#metadataOf(test.path) });
+      for (const result of results) this.#collector.add(result);
+    } catch (error) {
+      // A reporter that throws here fails Jest's run; losing one file's results is the smaller harm.
+      console.error(`qase: the results of ${test.path} could not be read and are not sent (${(error as Error).message}).`);
+    }
+  }
+
+  // Jest awaits this before it exits, --forceExit included, so the last uploads finish (within `deadlineMs`).
+  async onRunComplete(): Promise<void> {
+    await this.#collector.end();
+    process.off('exit', this.#removeDir);
+    this.#removeDir();
+  }
+
+  #metadataOf(testPath: string): Map<string, TestMetadata> {
+    if (this.#dir === undefined) return new Map();
+    try {
+      return readLines(this.#dir, testPath);
+    } catch (error) {
+      console.error(`qase: could not read what the tests of ${testPath} said through qase.* (${(error as Error).message}); their results are sent without it.`);
+      return new Map();
+    }
+  }
+}

@@ -1,0 +1,100 @@
+// Jest's results of one test file → core's TestResults, one per attempt. Pure.
+import { relative, sep } from 'node:path';
+import type { TestCaseResult, TestResult as FileResult } from '@jest/reporters';
+import { applyMetadata, createTestResult, parseCaseIds } from '@qase-reporters/core';
+import type { Status, TestError, TestMetadata, TestResult } from '@qase-reporters/core';
+import { keyOf, mergeMetadata } from './transport';
+
+type JestTest = FileResult['testResults'][number];
+
+/** Jest's status → Qase's. Jest has no status for a test that did not run other than these. */
+const STATUS: Record<JestTest['status'], Status> = {
+  passed: 'passed',
+  failed: 'failed',
+  pending: 'skipped', // test.skip, xit, and tests left out by --testNamePattern or test.only
+  todo: 'skipped', // test.todo: a test not written yet
+  skipped: 'skipped',
+  disabled: 'skipped',
+  focused: 'passed',
+};
+
+export interface FileContext {
+  /** The project's rootDir: the file's path in the suite path is relative to it. */
+  rootDir: string;
+  /**
+   * Attempts reported one by one through onTestCaseResult, in arrival order. Only the earlier attempts of retried
+   * tests are taken from here: the test file's result has the last attempt of each test and nothing else.
+   */
+  attempts: readonly TestCaseResult[];
+  /** `qase.*` calls of the file's tests, by `keyOf`. */
+  metadata: ReadonlyMap<string, TestMetadata>;
+}
+
+/** Every attempt of every test of the file, in Jest's order; tests that called `qase.ignore()` are left out. */
+export function toTestResults(file: Pick<FileResult, 'testFilePath' | 'testResults'>, context: FileContext): TestResult[] {
+  const filePath = relative(context.rootDir, file.testFilePath).split(sep).join('/');
+  const unclaimed = [...context.attempts];
+  const seen = new Map<string, number>();
+  const results: TestResult[] = [];
+  for (const test of file.testResults) {
+    const occurrence = seen.get(test.fullName) ?? 0;
+    seen.set(test.fullName, occurrence + 1);
+    const attempts = Math.max(1, test.invocations ?? 1);
+    const metadata = Array.from({ length: attempts }, (_, i) => metadataOf(context.metadata, test.fullName, occurrence, i + 1));
+    if (metadata.some((m) => m.ignore)) continue;
+    let failedBefore = false;
+    for (let attempt = 1; attempt < attempts; attempt++) {
+      const index = unclaimed.findIndex((a) => a.fullName === test.fullName && a.invocations === attempt);
+      const earlier = index === -1 ? undefined : unclaimed.splice(index, 1)[0];
+      // Without its onTestCaseResult an earlier attempt still counts. jest.retryTimes only retries failures; Jest
+      // kept the error only with logErrorsBeforeRetry.
+      const reason = test.retryReasons?.[attempt - 1];
+      const source = earlier ?? { ...test, status: 'failed' as const, failureMessages: reason ? [reason] : [], duration: 0, startAt: undefined };
+      failedBefore ||= source.status === 'failed';
+      results.push(toTestResult(source, filePath, attempt, false, metadata[attempt - 1]));
+    }
+    // `entireDescribe` retries re-run tests that passed, so a pass after passes is not flaky.
+    const flaky = test.status === 'passed' && failedBefore;
+    results.push(toTestResult(test, filePath, attempts, flaky, metadata[attempts - 1]));
+  }
+  return results;
+}
+
+function metadataOf(metadata: FileContext['metadata'], fullName: string, occurrence: number, attempt: number): TestMetadata {
+  // Attempt 0: said on a Jest that cannot tell attempts apart, so it belongs to each of them.
+  const any = metadata.get(keyOf({ fullName, occurrence, attempt: 0 }));
+  const own = metadata.get(keyOf({ fullName, occurrence, attempt }));
+  return mergeMetadata(any ?? {}, own ?? {});
+}
+
+function toTestResult(test: JestTest | TestCaseResult, filePath: string, attempt: number, flaky: boolean, meta: TestMetadata): TestResult {
+  const { title, caseIds } = parseCaseIds(test.title);
+  const status = STATUS[test.status];
+  const startTimeMs = ('startedAt' in test ? test.startedAt : undefined) ?? test.startAt ?? undefined;
+  const durationMs = test.duration ?? 0;
+  const result = createTestResult({
+    title,
+    suitePath: [filePath, ...test.ancestorTitles],
+    caseIds,
+    status,
+    startTimeMs,
+    durationMs,
+    endTimeMs: startTimeMs === undefined ? undefined : startTimeMs + durationMs,
+    error: status === 'failed' ? toError(test.failureMessages) : undefined,
+    retry: attempt - 1,
+    flaky,
+  });
+  return applyMetadata(result, meta);
+}
+
+// Matchers color their messages when the terminal can show it.
+// eslint-disable-next-line no-control-regex
+const ANSI = /\u001b\[[0-9;]*m/g;
+
+/** Jest's failure messages are the error's message followed by its stack; the message is the part above `at …`. */
+export function toError(failureMessages: readonly string[]): TestError {
+  const stack = failureMessages.join('\n\n').replace(ANSI, '');
+  const firstFrame = stack.search(/^\s+at /m);
+  const message = (firstFrame === -1 ? stack : stack.slice(0, firstFrame)).trim();
+  return { message: message || 'The test failed without a message.', stack: stack || undefined };
+}

@@ -1,0 +1,115 @@
+// Test code runs in Jest's worker processes (in band: in a sandbox of the main process); the reporter runs in the
+// main process and hears only what Jest sends it, which carries nothing of ours. So `qase.*` calls travel by file:
+// - the reporter makes a private folder and names it in DIR_ENV before Jest starts its workers, which inherit it;
+// - in a worker, each `qase.*` call appends one JSON line to `<test file hash>-<pid>-<thread>.jsonl` in that folder
+//   (content attachments are written to their own file first and travel as a path);
+// - when Jest hands the reporter a test file's results, the reporter reads that file's lines and deletes them.
+// Appends are synchronous and a file's results are sent after its last test ended, so every line is there by then.
+import { createHash, randomUUID } from 'node:crypto';
+import { appendFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { threadId } from 'node:worker_threads';
+import type { Attachment, Step, TestMetadata } from '@qase-reporters/core';
+
+export const DIR_ENV = 'JEST_QASE_REPORTER_DIR';
+
+/** Which attempt of which test a line is about, as both sides of the transport can name it. */
+export interface AttemptKey {
+  /** Jest's `fullName`: describe blocks and title, joined by spaces. */
+  fullName: string;
+  /** 0 for the first test of the file with this full name, 1 for the second, … */
+  occurrence: number;
+  /** Jest's `invocations` when the call was made: 1 for the first attempt. 0 when unknown (Jest before 30.5). */
+  attempt: number;
+}
+
+export interface Line extends AttemptKey {
+  meta: TestMetadata;
+}
+
+/** Creates the folder and names it for the workers Jest is about to start. */
+export function openTransport(env: NodeJS.ProcessEnv = process.env): string {
+  const dir = mkdtempSync(join(tmpdir(), 'qase-jest-'));
+  env[DIR_ENV] = dir;
+  return dir;
+}
+
+export function closeTransport(dir: string): void {
+  rmSync(dir, { recursive: true, force: true });
+}
+
+export function appendLine(dir: string, testPath: string, line: Line): void {
+  // One file per process and thread, so no two writers ever share a file.
+  appendFileSync(join(dir, `${fileKey(testPath)}-${process.pid}-${threadId}.jsonl`), `${JSON.stringify(line)}\n`);
+}
+
+/** Writes attached content to its own file; the line carries the path. */
+export function writeContent(dir: string, content: Buffer | string): string {
+  const path = join(dir, `${randomUUID()}.bin`);
+  writeFileSync(path, content);
+  return path;
+}
+
+export function keyOf(key: AttemptKey): string {
+  return JSON.stringify([key.fullName, key.occurrence, key.attempt]);
+}
+
+/**
+ * Everything said about the tests of one test file, by `keyOf`, in call order. Deletes what it read: content
+ * attachments come back as content, since the folder is gone before undelivered results are sent again.
+ */
+export function readLines(dir: string, testPath: string): Map<string, TestMetadata> {
+  const byAttempt = new Map<string, TestMetadata>();
+  const prefix = `${fileKey(testPath)}-`;
+  for (const name of readdirSync(dir).filter((n) => n.startsWith(prefix) && n.endsWith('.jsonl')).sort()) {
+    const file = join(dir, name);
+    for (const text of readFileSync(file, 'utf8').split('\n')) {
+      if (text === '') continue;
+      const line = JSON.parse(text) as Line;
+      const key = keyOf(line);
+      byAttempt.set(key, mergeMetadata(byAttempt.get(key) ?? {}, loadContent(dir, line.meta)));
+    }
+    rmSync(file, { force: true });
+  }
+  return byAttempt;
+}
+
+/** Folds one call into what earlier calls said: the last title, suite and comment win; lists and records add up. */
+export function mergeMetadata(meta: TestMetadata, next: TestMetadata): TestMetadata {
+  return {
+    caseIds: [...(meta.caseIds ?? []), ...(next.caseIds ?? [])],
+    title: next.title ?? meta.title,
+    fields: { ...meta.fields, ...next.fields },
+    suite: next.suite ?? meta.suite,
+    params: { ...meta.params, ...next.params },
+    groupParams: { ...meta.groupParams, ...next.groupParams },
+    comment: next.comment ?? meta.comment,
+    ignore: meta.ignore === true || next.ignore === true,
+    attachments: [...(meta.attachments ?? []), ...(next.attachments ?? [])],
+    steps: [...(meta.steps ?? []), ...(next.steps ?? [])],
+  };
+}
+
+function loadContent(dir: string, meta: TestMetadata): TestMetadata {
+  return {
+    ...meta,
+    attachments: meta.attachments?.map((a) => loadAttachment(dir, a)),
+    steps: meta.steps?.map((s) => loadStep(dir, s)),
+  };
+}
+
+function loadStep(dir: string, step: Step): Step {
+  return { ...step, attachments: step.attachments.map((a) => loadAttachment(dir, a)), steps: step.steps.map((s) => loadStep(dir, s)) };
+}
+
+function loadAttachment(dir: string, attachment: Attachment): Attachment {
+  if (attachment.path === undefined || dirname(attachment.path) !== dir) return attachment;
+  const content = readFileSync(attachment.path);
+  rmSync(attachment.path, { force: true });
+  return { name: attachment.name, contentType: attachment.contentType, content };
+}
+
+function fileKey(testPath: string): string {
+  return createHash('sha1').update(testPath).digest('hex').slice(0, 16);
+}

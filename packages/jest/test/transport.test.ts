@@ -1,0 +1,71 @@
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { TestMetadata } from '@qase-reporters/core';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { appendLine, closeTransport, DIR_ENV, keyOf, mergeMetadata, openTransport, readLines, writeContent } from '../src/transport';
+
+describe('mergeMetadata', () => {
+  it.each<{ name: string; earlier: TestMetadata; next: TestMetadata; merged: Partial<TestMetadata> }>([
+    { name: 'the last title, suite and comment win', earlier: { title: 'a', suite: 'x', comment: 'c1' }, next: { title: 'b', comment: 'c2' }, merged: { title: 'b', suite: 'x', comment: 'c2' } },
+    { name: 'records add up, the later value wins a key', earlier: { fields: { a: '1', b: '1' }, params: { p: '1' } }, next: { fields: { b: '2' }, groupParams: { g: '1' } }, merged: { fields: { a: '1', b: '2' }, params: { p: '1' }, groupParams: { g: '1' } } },
+    { name: 'case ids, attachments and steps add up', earlier: { caseIds: [1], attachments: [{ name: 'a', contentType: 'text/plain', content: 'a' }] }, next: { caseIds: [2] }, merged: { caseIds: [1, 2], attachments: [{ name: 'a', contentType: 'text/plain', content: 'a' }], steps: [] } },
+    { name: 'ignore sticks', earlier: { ignore: true }, next: { title: 'x' }, merged: { ignore: true } },
+  ])('$name', ({ earlier, next, merged }) => {
+    expect(mergeMetadata(earlier, next)).toMatchObject(merged);
+  });
+});
+
+describe('the transport folder', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'qase-jest-test-'));
+  });
+  afterEach(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('returns one test file\'s lines by attempt, in call order, and deletes what it read', () => {
+    const key = { fullName: 'Cart adds', occurrence: 0, attempt: 1 };
+    appendLine(dir, '/repo/a.test.js', { ...key, meta: { title: 'first' } });
+    appendLine(dir, '/repo/b.test.js', { ...key, meta: { title: 'other file' } });
+    appendLine(dir, '/repo/a.test.js', { ...key, meta: { title: 'second', fields: { layer: 'api' } } });
+    appendLine(dir, '/repo/a.test.js', { ...key, attempt: 2, meta: { comment: 'retry' } });
+
+    const lines = readLines(dir, '/repo/a.test.js');
+    expect(lines.get(keyOf(key))).toMatchObject({ title: 'second', fields: { layer: 'api' } });
+    expect(lines.get(keyOf({ ...key, attempt: 2 }))).toMatchObject({ comment: 'retry' });
+    expect(readLines(dir, '/repo/a.test.js').size).toBe(0);
+    expect(readLines(dir, '/repo/b.test.js').get(keyOf(key))?.title).toBe('other file');
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it('turns written content back into content, in steps too, and keeps files the test named', () => {
+    const key = { fullName: 'shot', occurrence: 0, attempt: 1 };
+    const own = { name: 'app.log', contentType: 'text/plain', path: '/var/log/app.log' };
+    const written = { name: 'shot.png', contentType: 'image/png', path: writeContent(dir, Buffer.from([1, 2, 3])) };
+    const step = (content: string) => ({
+      title: 's',
+      status: 'passed' as const,
+      startTimeMs: 0,
+      endTimeMs: 1,
+      attachments: [{ name: 'step.txt', contentType: 'text/plain', path: writeContent(dir, content) }],
+      steps: [],
+    });
+    appendLine(dir, '/repo/a.test.js', { ...key, meta: { attachments: [own, written], steps: [{ ...step('outer'), steps: [step('in a step')] }] } });
+
+    const meta = readLines(dir, '/repo/a.test.js').get(keyOf(key));
+    expect(meta?.attachments).toEqual([own, { name: 'shot.png', contentType: 'image/png', content: Buffer.from([1, 2, 3]) }]);
+    expect(meta?.steps?.[0]?.steps[0]?.attachments).toEqual([{ name: 'step.txt', contentType: 'text/plain', content: Buffer.from('in a step') }]);
+    expect(existsSync(written.path)).toBe(false);
+  });
+
+  it('is named for the workers in the environment and removed with what is left in it', () => {
+    const env: NodeJS.ProcessEnv = {};
+    const opened = openTransport(env);
+    writeContent(opened, 'left over');
+    expect(env[DIR_ENV]).toBe(opened);
+    closeTransport(opened);
+    expect(existsSync(opened)).toBe(false);
+  });
+});
