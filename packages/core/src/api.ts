@@ -1,11 +1,11 @@
 import { createReadStream } from 'node:fs';
-import http from 'node:http';
+import http, { type IncomingHttpHeaders } from 'node:http';
 import https from 'node:https';
 import FormData from 'form-data';
 import got, { type Method, RequestError } from 'got';
 import { HttpProxyAgent, HttpsProxyAgent } from 'hpagent';
 import type { ResultBody, RunCreateBody } from './api-types';
-import { ApiError, type ApiErrorCode } from './errors';
+import { ApiError, ConfigError, type ApiErrorCode } from './errors';
 import { proxyFor } from './proxy';
 
 /** A file for the attachment endpoint: streamed from `path`, or sent from memory. */
@@ -60,8 +60,15 @@ export interface ApiClient {
   close(): void;
 }
 
+/** Throws a ConfigError for a base URL that would send the token in clear text (config refuses it too). */
 export function createApiClient(options: ApiClientOptions): ApiClient {
   const base = new URL(options.baseUrl.replace(/\/+$/, '') + '/');
+  if (base.protocol !== 'https:' && !(base.protocol === 'http:' && isLoopback(base.hostname))) {
+    throw new ConfigError(
+      `the API address ${base.protocol}//${base.host} is not https://: plain HTTP would send the token unencrypted ` +
+        'and is allowed only to 127.0.0.1, ::1 and localhost. Use an https:// address in QASE_TESTOPS_API_HOST.',
+    );
+  }
   const agent = createAgent(base, options.env);
   const client = got.extend({
     prefixUrl: base.href,
@@ -75,7 +82,7 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     agent: { http: agent as http.Agent, https: agent as https.Agent },
   });
 
-  async function call<T>(method: Method, path: string, cancel: Cancel, init: CallInit = {}): Promise<T> {
+  async function call<T>(method: Method, path: string, cancel: Cancel, init: CallInit): Promise<T> {
     const started = Date.now();
     const request = client(path, {
       method,
@@ -91,13 +98,18 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
       const ms = Date.now() - started;
       options.debug?.(`${method} /${path} → ${response.statusCode} (${init.note ?? ''}${ms} ms)`);
       if (response.statusCode >= 200 && response.statusCode < 300) return (body as { result?: T })?.result as T;
-      throw toApiError(method, `/${path}`, response.statusCode, body, header(response.headers['retry-after']), response.headers.location);
+      throw toApiError({ method, path: `/${path}`, subject: init.subject }, response.statusCode, body, response.headers);
     } catch (error) {
       if (error instanceof ApiError) throw error;
-      const reason = error instanceof RequestError ? `${error.code ?? error.name}: ${error.message}` : String(error);
+      const code = error instanceof RequestError ? error.code : undefined;
+      const reason = error instanceof RequestError ? `${code ?? error.name}: ${error.message}` : String(error);
       options.debug?.(`${method} /${path} → no answer (${reason})`);
+      const advice = code !== undefined && UNTRUSTED_CERTIFICATE.has(code)
+        ? `Node does not trust the certificate of ${base.host}. If your network uses its own certificate authority ` +
+          '(a TLS-inspecting proxy), set NODE_EXTRA_CA_CERTS to its PEM file.'
+        : 'Check the network, or QASE_TESTOPS_API_HOST.';
       throw new ApiError(
-        `${method} /${path} → no answer from ${base.host} (${reason}). Check the network, or QASE_TESTOPS_API_HOST.`,
+        `${method} /${path} → no answer from ${base.host} (${reason}). ${advice}`,
         'API_NETWORK', undefined, method, `/${path}`,
       );
     } finally {
@@ -108,32 +120,41 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
   const seg = encodeURIComponent;
   return {
     getProject: async (project, cancel) => {
-      await call('GET', `v1/project/${seg(project)}`, cancel);
+      await call('GET', `v1/project/${seg(project)}`, cancel, { subject: { project } });
     },
     createRun: async (project, body, cancel) =>
-      (await call<{ id: number }>('POST', `v1/run/${seg(project)}`, cancel, { json: { ...body } })).id,
+      (await call<{ id: number }>('POST', `v1/run/${seg(project)}`, cancel, { subject: { project }, json: { ...body } })).id,
     getRun: async (project, runId, cancel) => {
-      const run = await call<{ id: number; status?: number | string }>('GET', `v1/run/${seg(project)}/${runId}`, cancel);
+      const run = await call<{ id: number; status?: number | string }>(
+        'GET', `v1/run/${seg(project)}/${runId}`, cancel, { subject: { project, runId } });
       return { id: run.id, status: run.status };
     },
     completeRun: async (project, runId, cancel) => {
-      await call('POST', `v1/run/${seg(project)}/${runId}/complete`, cancel);
+      await call('POST', `v1/run/${seg(project)}/${runId}/complete`, cancel, { subject: { project, runId } });
     },
     makeRunPublic: async (project, runId, cancel) =>
-      (await call<{ url: string }>('PATCH', `v1/run/${seg(project)}/${runId}/public`, cancel, { json: { status: true } })).url,
+      (await call<{ url: string }>('PATCH', `v1/run/${seg(project)}/${runId}/public`, cancel, {
+        subject: { project, runId },
+        json: { status: true },
+      })).url,
     findEnvironmentId: async (project, slug, cancel) => {
       const list = await call<{ entities?: { id: number; slug: string }[] }>(
-        'GET', `v1/environment/${seg(project)}`, cancel, { query: { slug, limit: '100' } });
+        'GET', `v1/environment/${seg(project)}`, cancel, { subject: { project }, query: { slug, limit: '100' } });
       return list.entities?.find((e) => e.slug === slug)?.id;
     },
     listConfigurations: async (project, cancel) =>
-      (await call<{ entities?: ConfigurationGroup[] }>('GET', `v1/configuration/${seg(project)}`, cancel)).entities ?? [],
+      (await call<{ entities?: ConfigurationGroup[] }>('GET', `v1/configuration/${seg(project)}`, cancel, { subject: { project } }))
+        .entities ?? [],
     createConfigurationGroup: async (project, title, cancel) =>
-      (await call<{ id: number }>('POST', `v1/configuration/${seg(project)}/group`, cancel, { json: { title } })).id,
+      (await call<{ id: number }>('POST', `v1/configuration/${seg(project)}/group`, cancel, { subject: { project }, json: { title } })).id,
     createConfiguration: async (project, groupId, title, cancel) =>
-      (await call<{ id: number }>('POST', `v1/configuration/${seg(project)}`, cancel, { json: { title, group_id: groupId } })).id,
+      (await call<{ id: number }>('POST', `v1/configuration/${seg(project)}`, cancel, {
+        subject: { project },
+        json: { title, group_id: groupId },
+      })).id,
     createResults: async (project, runId, results, cancel) => {
       await call('POST', `v2/${seg(project)}/run/${runId}/results`, cancel, {
+        subject: { project, runId },
         json: { results },
         note: `${results.length} results, `,
       });
@@ -145,6 +166,7 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
         form.append('file[]', data, { filename: file.name, contentType: file.contentType });
       }
       const uploaded = await call<{ hash: string }[]>('POST', `v1/attachment/${seg(project)}`, cancel, {
+        subject: { project },
         form,
         note: `${files.length} files, `,
       });
@@ -155,11 +177,31 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
 }
 
 interface CallInit {
+  /** What the request is about, so a 403 or 404 can name it. */
+  subject: Subject;
   json?: Record<string, unknown>;
   form?: FormData;
   query?: Record<string, string>;
   /** What the debug line says about the request body. */
   note?: string;
+}
+
+interface Subject {
+  project: string;
+  runId?: number;
+}
+
+// Node's codes for a certificate chain it cannot verify: the fix is a CA, not a retry or another host.
+const UNTRUSTED_CERTIFICATE = new Set([
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+]);
+
+function isLoopback(hostname: string): boolean {
+  return hostname === 'localhost' || hostname === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(hostname);
 }
 
 function createAgent(base: URL, env: ApiClientOptions['env']): http.Agent {
@@ -186,42 +228,81 @@ function header(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
 
-const ADVICE: Record<number, [ApiErrorCode, string]> = {
-  400: ['API_BAD_REQUEST', 'the API refused the request as malformed'],
-  401: ['API_UNAUTHORIZED', 'the API token was not accepted. Check QASE_TESTOPS_API_TOKEN (testops.api.token): create a token in Qase under API tokens'],
-  403: ['API_FORBIDDEN', 'the token is valid but its role lacks this permission. Ask a Qase admin for a role that can create runs and results in this project'],
-  404: ['API_NOT_FOUND', 'not found. Check QASE_TESTOPS_PROJECT (the project code) and QASE_TESTOPS_RUN_ID'],
-  405: ['API_NOT_ALLOWED', 'the server does not allow this method. Check that QASE_TESTOPS_API_HOST points at the Qase API'],
-  410: ['API_GONE', 'the API no longer offers this endpoint. Update @qase-reporters'],
-  413: ['API_TOO_LARGE', 'the request is too large for the API'],
-  422: ['API_INVALID', 'the API refused the data'],
-  429: ['API_RATE_LIMITED', 'too many requests for this token; waiting as the API asks'],
-  507: ['API_STORAGE_FULL', 'the Qase workspace has no storage left for attachments. Free space in Qase, or set QASE_TESTOPS_UPLOAD_ATTACHMENTS=false'],
-};
+/** The user's words for a status: what it means here and what to change. */
+function adviceFor(status: number, { project, runId }: Subject, retryAfter: string | undefined): [ApiErrorCode, string] {
+  switch (status) {
+    case 400:
+      return ['API_BAD_REQUEST', 'the API refused the request as malformed'];
+    case 401:
+      return ['API_UNAUTHORIZED', `the API token was not accepted. Check that QASE_TESTOPS_API_TOKEN (testops.api.token) is a ` +
+        `current token that can write to project ${project}; create one in Qase under API tokens`];
+    case 403:
+      return ['API_FORBIDDEN', `the token is valid but its role lacks this permission in project ${project}. Ask a Qase ` +
+        'admin for a role that can create runs and results there'];
+    case 404:
+      return ['API_NOT_FOUND', runId === undefined
+        ? `project ${project} was not found, or the token cannot see it. Check QASE_TESTOPS_PROJECT (the project code, e.g. DEMO)`
+        : `run ${runId} was not found in project ${project}. Check QASE_TESTOPS_RUN_ID and QASE_TESTOPS_PROJECT`];
+    case 405:
+      return ['API_NOT_ALLOWED', 'the server does not allow this method. Check that QASE_TESTOPS_API_HOST points at the Qase API'];
+    case 410:
+      return ['API_GONE', 'the API no longer offers this endpoint. Update @qase-reporters'];
+    case 413:
+      return ['API_TOO_LARGE', 'the request is too large for the API'];
+    case 422:
+      return ['API_INVALID', 'the API refused the data'];
+    case 429:
+      return ['API_RATE_LIMITED', `too many requests for this token; waiting as the API asks (Retry-After: ${retryAfter ?? 'not given'})`];
+    case 503:
+      return ['API_SERVER', 'the Qase API is unavailable, usually for maintenance'];
+    case 507:
+      return ['API_STORAGE_FULL', 'the Qase workspace has no storage left for attachments. Free space in Qase, or set ' +
+        'QASE_TESTOPS_UPLOAD_ATTACHMENTS=false'];
+    default:
+      return status >= 500
+        ? ['API_SERVER', 'the Qase API had a server error']
+        : ['API_BAD_REQUEST', 'the API refused the request'];
+  }
+}
 
 function toApiError(
-  method: string, path: string, status: number, body: unknown, retryAfter: string | undefined, location: string | undefined,
+  request: { method: string; path: string; subject: Subject }, status: number, body: unknown, headers: IncomingHttpHeaders,
 ): ApiError {
-  const apiMessage = messageOf(body);
+  const { method, path } = request;
   if (status >= 300 && status < 400) {
     return new ApiError(
-      `${method} ${path} → ${status}: the API redirected to ${location ?? 'another address'}, which is not followed ` +
-        'so the token stays with the host you configured. Set QASE_TESTOPS_API_HOST to the final address.',
+      `${method} ${path} → ${status}: the API redirected to ${headers.location ?? 'another address'}, which is not ` +
+        'followed so the token stays with the host you configured. Set QASE_TESTOPS_API_HOST to the final address.',
       'API_NOT_ALLOWED', status, method, path);
   }
-  const [code, advice] = ADVICE[status] ?? (status >= 500
-    ? ['API_SERVER', 'the Qase API had a server error']
-    : ['API_BAD_REQUEST', 'the API refused the request']);
-  const detail = apiMessage ? ` (${apiMessage})` : '';
-  return new ApiError(`${method} ${path} → ${status}: ${advice}${detail}.`, code, status, method, path, retryAfter, fieldErrorsOf(body));
+  const retryAfter = header(headers['retry-after']);
+  const [code, advice] = adviceFor(status, request.subject, retryAfter);
+  const fields = fieldErrorsOf(body);
+  const apiMessage = messageOf(body);
+  // v1 says only "Data is invalid." and lists the fields apart; v2's message already quotes the first field error.
+  const firstFieldError = Object.values(fields)[0]?.[0];
+  const listFields = firstFieldError !== undefined && !apiMessage?.includes(firstFieldError);
+  const details = [apiMessage, ...(listFields ? describeFields(fields) : [])].filter(Boolean).join(' ');
+  return new ApiError(
+    `${method} ${path} → ${status}: ${advice}${details ? ` (${details})` : ''}.`,
+    code, status, method, path, retryAfter, fields,
+  );
+}
+
+function describeFields(fields: Record<string, string[]>): string[] {
+  const entries = Object.entries(fields);
+  const shown = entries.slice(0, 3).map(([field, messages]) => `${field}: ${messages.join(' ')}`);
+  return entries.length > shown.length ? [...shown, `(and ${entries.length - shown.length} more)`] : shown;
 }
 
 function messageOf(body: unknown): string | undefined {
-  if (typeof body === 'string') return body.slice(0, 200);
+  // An error page from a proxy is HTML over many lines; the message stays one line.
+  const oneLine = (text: string, max: number) => text.replace(/\s+/g, ' ').trim().slice(0, max);
+  if (typeof body === 'string') return oneLine(body, 200);
   if (typeof body !== 'object' || body === null) return undefined;
   const { message, errorMessage } = body as { message?: unknown; errorMessage?: unknown };
   const text = typeof message === 'string' ? message : typeof errorMessage === 'string' ? errorMessage : undefined;
-  return text?.slice(0, 500);
+  return text === undefined ? undefined : oneLine(text, 500);
 }
 
 /** v2 answers `{errors: {"results.3.execution.status": [...]}}`, v1 `{errorFields: [{field, error}]}`. */
