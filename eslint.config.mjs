@@ -16,7 +16,7 @@ export default tseslint.config(
   },
   {
     // The examples are plain JavaScript test files as users write them: framework globals and require().
-    files: ['examples/**/*.{js,cjs}'],
+    files: ['examples/**/*.{js,cjs,mjs}'],
     languageOptions: { globals: { describe: 'readonly', it: 'readonly', test: 'readonly', expect: 'readonly', jest: 'readonly', before: 'readonly', after: 'readonly', beforeEach: 'readonly', afterEach: 'readonly' } },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },

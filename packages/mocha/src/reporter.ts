@@ -1,0 +1,55 @@
+import { reporters, Runner } from 'mocha';
+import type { MochaOptions } from 'mocha';
+import { createCollector } from '@qase-reporters/core';
+import type { Collector } from '@qase-reporters/core';
+import { recordResults } from './recorder';
+import { fromWire, RESULT_EVENT, WORKER_OPTIONS } from './transport';
+import type { ResultEventData, WorkerOptions } from './transport';
+
+/** What Mocha's parallel runner offers reporters (Mocha ≥ 8); not in @types/mocha. */
+interface ParallelRunner {
+  isParallelMode(): boolean;
+  workerReporter(path: string): unknown;
+}
+
+/**
+ * `reporter: '@qase-reporters/mocha'` in `.mocharc`, options under `reporterOption`. Mocha runs one reporter, so
+ * this one is also Mocha's `spec` reporter: the console output stays what it was.
+ */
+export class QaseReporter extends reporters.Spec {
+  readonly #collector: Collector | undefined;
+
+  constructor(runner: Runner, options: MochaOptions = {}) {
+    super(runner, options);
+    if (options.dryRun) {
+      process.stderr.write('qase: mocha --dry-run runs no tests, so nothing is sent to Qase.\n');
+      return;
+    }
+    const collector = createCollector(options.reporterOptions, { framework: 'mocha' });
+    this.#collector = collector;
+    runner.once(Runner.constants.EVENT_RUN_BEGIN, () => collector.startRun());
+    if (collector.config.mode === 'off') return;
+    const { captureLogs } = collector.config;
+    const parallel = runner as unknown as ParallelRunner;
+    if (parallel.isParallelMode()) {
+      parallel.workerReporter(require.resolve('./worker'));
+      const workerOptions: WorkerOptions = { captureLogs };
+      // The parallel runner sends these very options to every worker, where the worker reporter reads them.
+      Object.assign(options, { [WORKER_OPTIONS]: workerOptions });
+      runner.on(RESULT_EVENT, (data: ResultEventData) => collector.add(fromWire(data.result)));
+    } else {
+      const grep = options.grep instanceof RegExp ? options.grep : undefined;
+      recordResults(runner, { cwd: process.cwd(), captureLogs, grep, invert: options.invert, add: (result) => collector.add(result) });
+    }
+  }
+
+  // Mocha hands its exit callback to a reporter that has `done` and exits (--exit included) only once it is called,
+  // so the last uploads finish first (within `testops.deadlineMs`). Serial and --parallel alike.
+  override done(failures: number, fn?: (failures: number) => void): void {
+    if (!this.#collector) {
+      fn?.(failures);
+      return;
+    }
+    void this.#collector.end().then(() => fn?.(failures));
+  }
+}

@@ -1,0 +1,409 @@
+// The real Mocha CLI with our reporter named in .mocharc, serial and --parallel, against the emulator: what arrived
+// is what we assert on.
+import { execFile } from 'node:child_process';
+import { createHash, randomUUID } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { startEmulator } from '@qase-reporters/emulator';
+import type { Emulator, EmulatorState } from '@qase-reporters/emulator';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const REPO = resolve(__dirname, '../..');
+const MOCHA = join(REPO, 'node_modules/.bin/mocha');
+const TMP = join(REPO, 'test/.tmp', `mocha-${randomUUID().slice(0, 8)}`);
+
+type Files = Record<string, string>;
+type Body = Record<string, unknown> & {
+  id: string;
+  title: string;
+  execution: { status: string; stacktrace?: string };
+  testops_ids?: number[];
+  message?: string;
+  fields?: Record<string, string>;
+  params?: Record<string, string>;
+  param_groups?: string[][];
+  relations?: { suite: { data: { title: string }[] } };
+  attachments?: string[];
+  steps?: StepBody[];
+};
+interface StepBody {
+  data: { action: string; expected_result?: string; input_data?: string };
+  execution: { status: string; attachments?: string[] };
+  steps?: StepBody[];
+}
+
+const OPTIONS = { captureLogs: true, testops: { batch: { size: 10 } } };
+const SPEC = ['*.spec.js', '*.spec.mjs'];
+
+/** The reporter line and its options in each format a Mocha config comes in. */
+const CONFIGS = {
+  json: { '.mocharc.json': JSON.stringify({ reporter: '@qase-reporters/mocha', 'reporter-option': OPTIONS, spec: SPEC }, null, 2) },
+  yaml: {
+    '.mocharc.yml': [
+      'reporter: "@qase-reporters/mocha"',
+      'reporter-option:',
+      '  captureLogs: true',
+      '  testops:',
+      '    batch:',
+      '      size: 10',
+      `spec: [${SPEC.map((s) => `'${s}'`).join(', ')}]`,
+      '',
+    ].join('\n'),
+  },
+  js: { '.mocharc.js': `module.exports = {\n  reporter: '@qase-reporters/mocha',\n  reporterOption: ${JSON.stringify(OPTIONS)},\n  spec: ${JSON.stringify(SPEC)},\n};\n` },
+  cjs: { '.mocharc.cjs': `module.exports = { reporter: '@qase-reporters/mocha', reporterOption: ${JSON.stringify(OPTIONS)}, spec: ${JSON.stringify(SPEC)} };\n` },
+} satisfies Record<string, Files>;
+
+// CommonJS and ESM test files touching every status, case ids, the whole per-test API, retries and failed hooks.
+const SUITE: Files = {
+  'fixture.txt': 'a file the test attaches by path\n',
+  'cart.spec.js': `
+const assert = require('node:assert');
+const { qase } = require('@qase-reporters/mocha');
+
+describe('Cart', function () {
+  afterEach(function () {
+    if (this.currentTest.state === 'failed') qase.attach({ name: 'failure.txt', content: \`failed: \${this.currentTest.title}\` });
+  });
+  describe('empty', function () {
+    it(qase(12, 'shows a hint'), function () {
+      console.log('hint shown');
+    });
+    it(qase([13, 14], 'has no total'), function () {
+      assert.strictEqual(1, 2);
+    });
+  });
+  it('applies a coupon (Qase ID: 15)', function () {
+    qase.id(16).title('Coupon is applied').fields({ severity: 'major', layer: 'unit' }).comment('fixed price');
+    qase.attach({ paths: ['fixture.txt'] });
+  });
+  it.skip('pays with a card', function () {});
+  for (const [currency, total] of [['EUR', 10], ['USD', 11]]) {
+    it(\`totals in \${currency}\`, function () {
+      qase.parameters({ currency, total });
+    });
+  }
+  it('moves to another suite', function () {
+    qase.suite('Checkout\\tPayments').groupParameters({ card: 'visa', country: 'NL' });
+  });
+  it('is not reported', function () {
+    qase.ignore();
+  });
+  it('reports its process', function () {
+    qase.comment(\`pid \${process.pid}\`);
+  });
+});
+`,
+  'steps.spec.mjs': `
+import { qase } from '@qase-reporters/mocha';
+
+describe('Steps', function () {
+  it('runs nested steps', function () {
+    qase.step('outer', () => {
+      qase.attach({ name: 'outer.txt', content: 'made in outer' });
+      qase.step('inner', () => {
+        qase.attach({ name: 'inner.json', content: JSON.stringify({ inner: true }), contentType: 'application/json' });
+      }, 'inner expected', 'inner data');
+    });
+    qase.attach({ name: 'test.bin', content: Buffer.from('bytes of the test') });
+  });
+  it('runs nested async steps', async function () {
+    await qase.step('load', async () => {
+      await qase.step('fetch', () => new Promise((resolve) => setTimeout(resolve, 5)));
+      await qase.step('parse', async () => {});
+    });
+  });
+  it('fails in a step', function () {
+    qase.step('breaks', () => {
+      throw new Error('step broke');
+    });
+  });
+  it('reports its process', function () {
+    qase.comment(\`pid \${process.pid}\`);
+  });
+});
+`,
+  'retry.spec.js': `
+const { qase } = require('@qase-reporters/mocha');
+
+describe('Retries', function () {
+  this.retries(2);
+  let attempts = 0;
+  it('passes on the third attempt', function () {
+    attempts += 1;
+    qase.step(\`attempt \${attempts}\`, () => {
+      if (attempts < 3) throw new Error(\`attempt \${attempts} failed\`);
+    });
+  });
+  it('always fails', function () {
+    throw new Error('broken for good');
+  });
+  it('reports its process', function () {
+    qase.comment(\`pid \${process.pid}\`);
+  });
+});
+`,
+  'hooks.spec.js': `
+const { qase } = require('@qase-reporters/mocha');
+
+describe('Broken setup', function () {
+  before(function () {
+    throw new Error('db down');
+  });
+  it('never runs', function () {});
+  describe('nested', function () {
+    it('never runs either', function () {});
+  });
+});
+describe('Broken cleanup', function () {
+  afterEach(function () {
+    throw new Error('cleanup failed');
+  });
+  it('runs, then its cleanup fails', function () {});
+  it('is kept from running', function () {});
+});
+it('reports its process', function () {
+  qase.comment(\`pid \${process.pid}\`);
+});
+`,
+};
+
+/** Every result the suite sends, as [title, status]; a retried test once per attempt. */
+const EXPECTED = [
+  ['shows a hint', 'passed'],
+  ['has no total', 'failed'],
+  ['Coupon is applied', 'passed'],
+  ['pays with a card', 'skipped'],
+  ['totals in EUR', 'passed'],
+  ['totals in USD', 'passed'],
+  ['moves to another suite', 'passed'],
+  ['runs nested steps', 'passed'],
+  ['runs nested async steps', 'passed'],
+  ['fails in a step', 'failed'],
+  ['passes on the third attempt', 'failed'],
+  ['passes on the third attempt', 'failed'],
+  ['passes on the third attempt', 'passed'],
+  ['always fails', 'failed'],
+  ['always fails', 'failed'],
+  ['always fails', 'failed'],
+  ['never runs', 'failed'],
+  ['never runs either', 'failed'],
+  ['runs, then its cleanup fails', 'failed'],
+  ['is kept from running', 'failed'],
+  ['reports its process', 'passed'],
+  ['reports its process', 'passed'],
+  ['reports its process', 'passed'],
+  ['reports its process', 'passed'],
+].sort();
+
+let emulator: Emulator;
+
+beforeAll(async () => {
+  emulator = await startEmulator();
+});
+
+afterAll(async () => {
+  await emulator?.close();
+  rmSync(TMP, { recursive: true, force: true });
+});
+
+interface Run {
+  code: number;
+  output: string;
+  dir: string;
+}
+
+function writeProject(name: string, files: Files): string {
+  const dir = join(TMP, name);
+  for (const [path, content] of Object.entries(files)) {
+    mkdirSync(dirname(join(dir, path)), { recursive: true });
+    writeFileSync(join(dir, path), content);
+  }
+  return dir;
+}
+
+function runMocha(dir: string, args: string[], env: Record<string, string>): Promise<Run> {
+  const clean = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('QASE_')));
+  return new Promise((done) => {
+    execFile(MOCHA, args, { cwd: dir, env: { ...clean, ...env }, timeout: 90_000 }, (error, stdout, stderr) => {
+      const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
+      done({ code, output: `${stdout}\n${stderr}`, dir });
+    });
+  });
+}
+
+function testopsEnv(title: string, target: Emulator = emulator): Record<string, string> {
+  return {
+    QASE_MODE: 'testops',
+    QASE_TESTOPS_API_HOST: target.url,
+    QASE_TESTOPS_API_TOKEN: target.token,
+    QASE_TESTOPS_PROJECT: 'DEMO',
+    QASE_TESTOPS_RUN_TITLE: title,
+  };
+}
+
+function resultsOf(state: EmulatorState, title: string): Body[] {
+  const run = state.runs.find((r) => r.title === title);
+  expect(run, `no run titled "${title}"`).toBeDefined();
+  return (state.results[run!.id] ?? []).map((r) => r.body as Body);
+}
+
+function one(results: Body[], title: string): Body {
+  const found = results.filter((r) => r.title === title);
+  expect(found, title).toHaveLength(1);
+  return found[0]!;
+}
+
+const sha256 = (content: string | Buffer) => createHash('sha256').update(content).digest('hex');
+const suiteOf = (result: Body) => result.relations?.suite.data.map((s) => s.title);
+
+describe.each([
+  { mode: 'serially', args: [], config: CONFIGS.json, processes: 'one' },
+  { mode: 'serially with --exit', args: ['--exit'], config: CONFIGS.yaml, processes: 'one' },
+  { mode: 'with --parallel --jobs 2', args: ['--parallel', '--jobs', '2'], config: CONFIGS.js, processes: 'several' },
+  { mode: 'with --parallel --jobs 2 --exit', args: ['--parallel', '--jobs', '2', '--exit'], config: CONFIGS.cjs, processes: 'several' },
+])('Mocha $mode', ({ mode, args, config, processes }) => {
+  const title = `mocha e2e ${mode}`;
+  let results: Body[];
+  let state: EmulatorState;
+  let run: Run;
+
+  beforeAll(async () => {
+    run = await runMocha(writeProject(`suite-${Object.keys(config)[0]}`, { ...SUITE, ...config }), args, testopsEnv(title));
+    state = emulator.state();
+    results = resultsOf(state, title);
+  });
+
+  it('sends every attempt of every test exactly once, with its status, and completes the run', () => {
+    // Mocha's exit code is its failure count: 3 tests, a failed "before all" and a failed "after each" hook.
+    expect(run.code, run.output).toBe(5);
+    expect(results.map((r) => [r.title, r.execution.status]).sort(), run.output).toEqual(EXPECTED);
+    expect(new Set(results.map((r) => r.id)).size).toBe(results.length);
+    expect(state.runs.find((r) => r.title === title)?.status).toBe('complete');
+  });
+
+  it(`ran the tests in ${processes} process(es)`, () => {
+    const pids = new Set(results.filter((r) => r.title === 'reports its process').map((r) => r.message));
+    if (processes === 'one') expect(pids.size).toBe(1);
+    else expect(pids.size).toBeGreaterThan(1);
+  });
+
+  it('links case ids from titles and qase(), and takes the suite from file and describe blocks', () => {
+    expect(one(results, 'shows a hint')).toMatchObject({ testops_ids: [12] });
+    expect(suiteOf(one(results, 'shows a hint'))).toEqual(['cart.spec.js', 'Cart', 'empty']);
+    const failed = one(results, 'has no total');
+    expect(failed.testops_ids).toEqual([13, 14]);
+    expect(failed.message).toContain('Expected values to be strictly equal');
+    expect(failed.execution.stacktrace).toContain('cart.spec.js');
+    expect(suiteOf(one(results, 'runs nested steps'))).toEqual(['steps.spec.mjs', 'Steps']);
+  });
+
+  it('applies what tests said through qase.*, afterEach hooks included', () => {
+    const contentOf = (hash: string | undefined) => state.attachments.find((a) => a.hash === hash)?.sha256;
+    const coupon = one(results, 'Coupon is applied');
+    expect(coupon).toMatchObject({ testops_ids: [15, 16], fields: { severity: 'major', layer: 'unit' }, message: 'fixed price' });
+    expect(coupon.attachments?.map(contentOf)).toEqual([sha256(SUITE['fixture.txt']!)]);
+    expect(one(results, 'moves to another suite')).toMatchObject({
+      relations: { suite: { data: [{ title: 'Checkout' }, { title: 'Payments' }] } },
+      params: { card: 'visa', country: 'NL' },
+      param_groups: [['card', 'country']],
+    });
+    expect(one(results, 'totals in EUR').params).toEqual({ currency: 'EUR', total: '10' });
+    expect(one(results, 'totals in USD').params).toEqual({ currency: 'USD', total: '11' });
+    expect(results.some((r) => r.title === 'is not reported')).toBe(false);
+    expect(one(results, 'has no total').attachments?.map(contentOf)).toEqual([sha256('failed: has no total (Qase ID: 13,14)')]);
+  });
+
+  it('attaches what a test printed, with captureLogs on', () => {
+    const [log] = one(results, 'shows a hint').attachments ?? [];
+    expect(state.attachments.find((a) => a.hash === log)?.sha256).toBe(sha256('hint shown\n'));
+  });
+
+  it('sends nested steps with their attachments, expected results and data', () => {
+    const contentOf = (hash: string | undefined) => state.attachments.find((a) => a.hash === hash)?.sha256;
+    const sync = one(results, 'runs nested steps');
+    const [outer] = sync.steps ?? [];
+    expect(sync.steps).toHaveLength(1);
+    expect(outer?.data.action).toBe('outer');
+    expect(outer?.steps?.map((s) => [s.data, s.execution.status])).toEqual([
+      [{ action: 'inner', expected_result: 'inner expected', input_data: 'inner data' }, 'passed'],
+    ]);
+    expect(contentOf(outer?.execution.attachments?.[0])).toBe(sha256('made in outer'));
+    expect(contentOf(outer?.steps?.[0]?.execution.attachments?.[0])).toBe(sha256(JSON.stringify({ inner: true })));
+    expect(sync.attachments?.map(contentOf)).toEqual([sha256('bytes of the test')]);
+
+    const shape = (steps: StepBody[] = []): unknown[] => steps.map((s) => [s.data.action, s.execution.status, shape(s.steps)]);
+    expect(shape(one(results, 'runs nested async steps').steps)).toEqual([['load', 'passed', [['fetch', 'passed', []], ['parse', 'passed', []]]]]);
+    const broken = one(results, 'fails in a step');
+    expect(shape(broken.steps)).toEqual([['breaks', 'failed', []]]);
+    expect(broken.message).toBe('step broke');
+  });
+
+  it('sends each attempt of a retried test with its own steps, the pass after failures flaky', () => {
+    // Batches may arrive in any order; each attempt is known by its step.
+    const attempts = results.filter((r) => r.title === 'passes on the third attempt');
+    const summary = attempts.map((r) => [r.execution.status, r.steps?.map((s) => [s.data.action, s.execution.status]), r.fields?.is_flaky]);
+    expect(summary.sort((a, b) => JSON.stringify(a[1]).localeCompare(JSON.stringify(b[1])))).toEqual([
+      ['failed', [['attempt 1', 'failed']], undefined],
+      ['failed', [['attempt 2', 'failed']], undefined],
+      ['passed', [['attempt 3', 'passed']], 'true'],
+    ]);
+    const broken = results.filter((r) => r.title === 'always fails');
+    expect(broken.map((r) => [r.message, r.fields?.is_flaky])).toEqual(Array(3).fill(['broken for good', undefined]));
+  });
+
+  it('fails the tests a failed hook ran for or kept from running', () => {
+    expect(one(results, 'never runs').message).toBe('"before all" hook for "never runs" failed: db down');
+    expect(suiteOf(one(results, 'never runs either'))).toEqual(['hooks.spec.js', 'Broken setup', 'nested']);
+    expect(one(results, 'never runs either').message).toBe('"before all" hook for "never runs" failed: db down');
+    const cleanup = '"after each" hook for "runs, then its cleanup fails" failed: cleanup failed';
+    expect(one(results, 'runs, then its cleanup fails').message).toBe(cleanup);
+    expect(one(results, 'is kept from running').message).toBe(cleanup);
+  });
+});
+
+describe('Mocha in a dry run', () => {
+  it('writes the requests it would have sent, and uploads nothing', async () => {
+    const before = emulator.state().requests.length;
+    const dir = writeProject('dry-run', { ...SUITE, ...CONFIGS.json });
+    const run = await runMocha(dir, ['--parallel', '--jobs', '2'], { QASE_MODE: 'dry-run' });
+
+    const folder = join(dir, 'qase-dry-run', 'requests');
+    const sent = readdirSync(folder).flatMap((file) => (JSON.parse(readFileSync(join(folder, file), 'utf8')) as { results: Body[] }).results);
+    expect(sent.map((r) => [r.title, r.execution.status]).sort(), run.output).toEqual(EXPECTED);
+    expect(one(sent, 'runs nested steps').steps?.[0]?.steps?.[0]?.data.action).toBe('inner');
+    expect(emulator.state().requests.length).toBe(before);
+  });
+});
+
+describe('Mocha against an API that refuses large requests and drops answers', () => {
+  let faulty: Emulator;
+
+  beforeAll(async () => {
+    faulty = await startEmulator();
+  });
+
+  afterAll(async () => {
+    await faulty?.close();
+  });
+
+  it('still delivers every result exactly once', async () => {
+    const files: Files = { ...CONFIGS.json };
+    for (const file of ['a', 'b', 'c']) {
+      files[`${file}.spec.js`] = `for (let i = 0; i < 20; i++) it(\`${file} \${i}\`, function () {});\n`;
+    }
+    // 413 above 4 results per request (ours are 10) and a fifth of the requests stored but never answered.
+    faulty.maxResultsPerRequest(4);
+    faulty.dropAfterCommit(0.2);
+
+    const run = await runMocha(writeProject('faults', files), ['--parallel', '--jobs', '2', '--exit'], testopsEnv('mocha e2e faults', faulty));
+
+    const state = faulty.state();
+    const titles = resultsOf(state, 'mocha e2e faults').map((r) => r.title).sort();
+    const expected = ['a', 'b', 'c'].flatMap((file) => Array.from({ length: 20 }, (_, i) => `${file} ${i}`)).sort();
+    expect(titles, run.output).toEqual(expected);
+    expect(state.requests.some((r) => r.status === 413)).toBe(true);
+    expect(state.requests.some((r) => r.dropped)).toBe(true);
+    expect(existsSync(join(TMP, 'faults', '.qase'))).toBe(false); // nothing left undelivered in the outbox
+  });
+});
