@@ -1,0 +1,2 @@
+export type { CliContext } from './command';
+export { main } from './main';

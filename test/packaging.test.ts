@@ -1,0 +1,46 @@
+import { execFileSync } from 'node:child_process';
+import { resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+// Jest and Mocha `require` reporters; Playwright and Vitest ESM configs `import` them. Each built package must load
+// both ways from a plain Node process, as a user's tooling would load it: by name, through node_modules.
+const root = resolve(__dirname, '..');
+
+function node(args: string[]): string {
+  return execFileSync(process.execPath, args, { cwd: root, encoding: 'utf8' }).trim();
+}
+
+const libraries: [string, string][] = [
+  ['@qase-reporters/core', 'createCollector'],
+  ['@qase-reporters/emulator', 'startEmulator'],
+];
+
+describe.each(libraries)('%s', (name, named) => {
+  it('loads by require', () => {
+    expect(node(['-e', `console.log(typeof require('${name}').${named})`])).toBe('function');
+  });
+
+  it('loads by import, with named exports', () => {
+    expect(node(['--input-type=module', '-e', `import { ${named} } from '${name}'; console.log(typeof ${named})`])).toBe('function');
+  });
+});
+
+const reporters = ['@qase-reporters/playwright', '@qase-reporters/jest'];
+
+describe.each(reporters)('%s', (name) => {
+  // The default export is the reporter class itself, which frameworks instantiate; `qase` is the per-test API.
+  const check = (Reporter: string, qase: string) =>
+    `if (typeof ${Reporter} !== 'function' || ${qase}(12, 'title') !== 'title (Qase ID: 12)') process.exit(1); console.log('ok')`;
+
+  it('loads by require: the class, with qase beside it', () => {
+    expect(node(['-e', `const R = require('${name}'); const { qase } = require('${name}'); ${check('R', 'qase')}`])).toBe('ok');
+  });
+
+  it('loads by import: default class and named qase', () => {
+    expect(node(['--input-type=module', '-e', `import R, { qase } from '${name}'; ${check('R', 'qase')}`])).toBe('ok');
+  });
+});
+
+it('the CLI bin runs', () => {
+  expect(node([resolve(root, 'packages/cli/dist/cli.js'), '--help'])).toMatch(/qase-reporters/);
+});
