@@ -25,7 +25,7 @@ describe.each(libraries)('%s', (name, named) => {
   });
 });
 
-const reporters = ['@qase-reporters/playwright', '@qase-reporters/jest'];
+const reporters = ['@qase-reporters/playwright', '@qase-reporters/jest', '@qase-reporters/mocha', '@qase-reporters/vitest'];
 
 describe.each(reporters)('%s', (name) => {
   // The default export is the reporter class itself, which frameworks instantiate; `qase` is the per-test API.

@@ -71,12 +71,17 @@ export function createAttachmentUploader(options: AttachmentUploaderOptions) {
   const hashByContent = new Map<string, string>();
   const contentByRef = new Map<string, string>();
   let storageFull = false;
+  let previous: Promise<unknown> = Promise.resolve();
 
   async function resolve(batch: readonly ResultBody[]): Promise<ResultBody[]> {
     const refs = new Set<string>();
     for (const result of batch) collectRefs(result, refs);
     if (refs.size === 0) return [...batch];
-    const hashes = storageFull ? new Map<string, string>() : await uploadAll([...refs]);
+    // One batch's attachments at a time: a file that batches in flight together share is uploaded once, and
+    // after a 507 the batches behind it do not try again.
+    const turn = previous.then(() => (storageFull ? new Map<string, string>() : uploadAll([...refs])));
+    previous = turn.catch(() => undefined);
+    const hashes = await turn;
     return batch.map((result) => replaceRefs(result, hashes));
   }
 

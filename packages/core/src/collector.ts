@@ -193,6 +193,11 @@ function createSession(config: Config, framework: string, cwd: string, env: Node
     }
   }
 
+  async function drain(): Promise<void> {
+    await run;
+    while (active.size > 0) await Promise.all(active);
+  }
+
   async function end(): Promise<UploadSummary> {
     let timedOut = false;
     // The framework awaits end(), but only a timer or a socket keeps a process alive, and between retries there may
@@ -205,12 +210,13 @@ function createSession(config: Config, framework: string, cwd: string, env: Node
     try {
       if (!started) startRun();
       seal();
-      await run;
-      // After a cool-down: if the API is back, create the run if that failed, and send what waits.
-      await delivery.probe();
-      pump();
-      await run;
-      while (active.size > 0) await Promise.all(active);
+      await drain();
+      // A cool-down follows an API that stayed unavailable through every retry, and the end cannot wait it out: one
+      // quick request tells whether the API is back, and if it is, sending resumes (creating the run if need be).
+      while (!outbox.isEmpty() && (await delivery.probe())) {
+        pump();
+        await drain();
+      }
       const everything = outbox.isEmpty() && delivery.fatal() === undefined;
       let publicUrl: string | undefined;
       if (everything && !timedOut && !dryRun) {

@@ -25,17 +25,17 @@ const FATAL = new Set([400, 401, 403, 404, 405, 410, 422]);
 export interface Delivery {
   /** The run results go to; set once it exists. */
   runId: number | undefined;
-  /** True while sending can proceed: the run exists, nothing fatal happened, no cool-down is on. */
+  /** True while sending can proceed: nothing fatal happened, no cool-down is on, the deadline has not passed. */
   ready(): boolean;
   /** Sends results; `onSettled` gets the ids needing no further sending. Failures stop or pause sending, never throw. */
   deliver(results: readonly ResultBody[], onSettled: (ids: string[]) => void): Promise<boolean>;
-  /** Sends an outbox segment and removes it once every result in it is settled. */
+  /** Sends an outbox segment: removes it once every result in it is settled, else puts it back in line. */
   deliverSegment(segment: Segment): Promise<boolean>;
   createRun(plan: RunPlan): Promise<number | undefined>;
   completeRun(): Promise<boolean>;
   makeRunPublic(): Promise<string | undefined>;
-  /** After a cool-down: one quick request tells whether the API is back. */
-  probe(): Promise<void>;
+  /** During a cool-down: one quick request tells whether the API is back; true ends the cool-down. */
+  probe(): Promise<boolean>;
   /** The error that stopped all sending, if one did. */
   fatal(): ApiError | undefined;
   counts(): { delivered: number; refused: number; requests: number; retries: number };
@@ -74,6 +74,7 @@ export function createDelivery({ config, folder, output, env }: DeliveryOptions)
   let fatal: ApiError | undefined;
   let pausedUntil = 0;
   let runId: number | undefined;
+  const ended = new AbortController();
 
   const uploader = createUploader({
     send: api ? sendToApi(api) : writeRequest,
@@ -107,6 +108,8 @@ export function createDelivery({ config, folder, output, env }: DeliveryOptions)
   }
 
   function stop(error: unknown): void {
+    // Cut off by the deadline: the summary says so, once.
+    if (ended.signal.aborted) return;
     const apiError = error instanceof ApiError ? error : undefined;
     if (apiError?.status !== undefined && FATAL.has(apiError.status)) fatal ??= apiError;
     else pausedUntil = Date.now() + COOL_DOWN_MS;
@@ -133,11 +136,13 @@ export function createDelivery({ config, folder, output, env }: DeliveryOptions)
     set runId(id) {
       runId = id;
     },
-    ready: () => (dryRun || runId !== undefined) && fatal === undefined && Date.now() >= pausedUntil,
+    ready: () => !ended.signal.aborted && fatal === undefined && Date.now() >= pausedUntil,
     deliver,
     async deliverSegment(segment) {
       const done = await deliver(segment.read(), (ids) => segment.settle(ids));
+      // What was not sent goes back in line, for when the API is back; if it never is, it stays on disk.
       if (done) segment.remove();
+      else segment.release();
       return done;
     },
     async createRun(plan) {
@@ -161,17 +166,22 @@ export function createDelivery({ config, folder, output, env }: DeliveryOptions)
       return dispatcher.run((c) => api.makeRunPublic(project, id, c)).catch((error) => void stop(error));
     },
     async probe() {
-      if (!api || pausedUntil === 0) return;
+      if (!api || pausedUntil === 0 || fatal !== undefined || ended.signal.aborted) return false;
       try {
-        await api.getProject(project);
+        await api.getProject(project, ended.signal);
         pausedUntil = 0;
+        return true;
       } catch {
         // Still away: what is left stays in the outbox, and the summary says how to send it.
+        return false;
       }
     },
     fatal: () => fatal,
     counts: () => ({ delivered, refused: refused.size, ...(api ? dispatcher.stats() : { requests: written, retries: 0 }) }),
-    cancelAll: () => dispatcher.cancelAll(),
+    cancelAll: () => {
+      ended.abort();
+      dispatcher.cancelAll();
+    },
     close: () => api?.close(),
   };
 }

@@ -30,6 +30,8 @@ export interface Segment {
   settle(ids: readonly string[]): void;
   /** Every result is settled: drop the segment from disk. */
   remove(): void;
+  /** Sending stopped before every result was settled: the segment is handed out again later. */
+  release(): void;
 }
 
 /**
@@ -46,7 +48,7 @@ export interface Outbox {
   openCount(): number;
   /** Closes the open segment so it can be sent; a no-op when it is empty. */
   seal(): void;
-  /** Up to `max` sealed segments not yet handed out, oldest first; each is handed out once. */
+  /** Up to `max` sealed segments not handed out, oldest first; one is out until it is removed or released. */
   takeSealed(max: number): Segment[];
   /** Nothing left to send. */
   isEmpty(): boolean;
@@ -100,7 +102,14 @@ export function openOutbox(dir: string): Outbox {
       queue.push(`${openName}.ndjson`);
     },
     takeSealed(max) {
-      const taken = queue.splice(0, max).map((file) => segment(dir, file, () => handedOut--));
+      const taken = queue.splice(0, max).map((file) =>
+        segment(dir, file, (kept) => {
+          handedOut--;
+          if (!kept) return;
+          // Back in line where it was: the names sort in the order the segments were written.
+          queue.push(file);
+          queue.sort();
+        }));
       handedOut += taken.length;
       return taken;
     },
@@ -122,7 +131,7 @@ function listSealed(dir: string): string[] {
   return readdirSync(dir).filter((f) => SEALED.test(f)).sort();
 }
 
-function segment(dir: string, file: string, onRemoved: () => void): Segment {
+function segment(dir: string, file: string, onDone: (kept: boolean) => void): Segment {
   const path = join(dir, file);
   const settledPath = path.replace(/\.ndjson$/, '.settled');
   return {
@@ -144,8 +153,9 @@ function segment(dir: string, file: string, onRemoved: () => void): Segment {
     remove() {
       rmSync(path, { force: true });
       rmSync(settledPath, { force: true });
-      onRemoved();
+      onDone(false);
     },
+    release: () => onDone(true),
   };
 }
 

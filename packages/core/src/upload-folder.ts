@@ -47,7 +47,7 @@ export async function uploadFolder(dir: string, config: Config, context: { outpu
       }
     }
     let total = 0;
-    let done = delivery.ready();
+    let done = delivery.runId !== undefined && delivery.ready();
     for (const segment of outbox.takeSealed(Infinity)) {
       total += segment.read().length;
       if (done) done = await delivery.deliverSegment(segment);

@@ -43,13 +43,12 @@ export function createUploader(options: UploaderOptions): Uploader {
     }
   }
 
-  // 413 is not retried: the same bytes would be rejected again. Halve and resend, and keep the smaller size.
+  // 413 is not retried: the same bytes would be rejected again. Halve and resend, and keep the smaller size; the
+  // refused batch goes out again at that size too, so each half does not have to earn its own 413.
   async function tooLarge(batch: ResultBody[], error: ApiError, onSettled: (ids: string[]) => void): Promise<void> {
-    const halves = splitBatch(batch);
-    if (halves) {
+    if (batch.length > 1) {
       maxResults = learnedMaxResults(maxResults, batch.length);
-      for (const half of halves) await sendBatch(half, onSettled);
-      return;
+      return sendAll(batch, onSettled);
     }
     const [result] = batch;
     const cut = truncateResult(result, TRUNCATED_TEXT_CHARS);
@@ -82,16 +81,16 @@ export function createUploader(options: UploaderOptions): Uploader {
     for (const half of halves) await sendBatch(half, onSettled);
   }
 
-  return {
-    async deliver(results, onSettled) {
-      // Batch one request at a time: a 413 on this one changes the size of the next.
-      for (let rest = results; rest.length > 0; ) {
-        const [batch] = toBatches(rest, { ...options.limits, maxResults });
-        rest = rest.slice(batch.length);
-        await sendBatch(batch, onSettled);
-      }
-    },
-  };
+  async function sendAll(results: readonly ResultBody[], onSettled: (ids: string[]) => void): Promise<void> {
+    // Batch one request at a time: a 413 on this one changes the size of the next.
+    for (let rest = results; rest.length > 0; ) {
+      const [batch] = toBatches(rest, { ...options.limits, maxResults });
+      rest = rest.slice(batch.length);
+      await sendBatch(batch, onSettled);
+    }
+  }
+
+  return { deliver: sendAll };
 }
 
 /** `results.3.execution.status` → index 3 with its messages; paths that name no result are left out. */

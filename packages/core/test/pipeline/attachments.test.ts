@@ -1,0 +1,104 @@
+// Attachments on their way to the emulator: uploaded once per content, too large ones skipped and named, a full
+// storage stops attachments but not results, and `uploadAttachments: false` sends none.
+import { createHash } from 'node:crypto';
+import { rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { startEmulator, type Emulator } from '@qase-reporters/emulator';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { countRequests, makeResults, qaseEnv, readLog, report, storedIds, tempDir } from './harness';
+
+let emulator: Emulator;
+let cwd: string;
+
+beforeEach(async () => {
+  emulator = await startEmulator();
+  cwd = tempDir('attachments');
+});
+
+afterEach(async () => {
+  await emulator.close();
+  rmSync(cwd, { recursive: true, force: true });
+});
+
+const ATTACHMENT_PATH = /^\/v1\/attachment\//;
+const sha256 = (content: string) => createHash('sha256').update(content).digest('hex');
+
+function storedBodies() {
+  return Object.values(emulator.state().results).flat().map((r) => r.body as { title: string; attachments?: string[]; steps?: { execution: { attachments?: string[] } }[] });
+}
+
+describe('attachments', () => {
+  it('uploads each content once per run, across results, steps and batches in flight together', async () => {
+    const screenshot = join(cwd, 'screenshot.png');
+    writeFileSync(screenshot, 'the same screenshot');
+    const copy = join(cwd, 'copy-of-screenshot.png');
+    writeFileSync(copy, 'the same screenshot');
+    // 600 results: three batches of 200, sent at the same time.
+    const results = makeResults(600, (i) => ({
+      attachments: [
+        { name: 'screenshot', contentType: 'image/png', path: i % 2 === 0 ? screenshot : copy },
+        { name: `log-${i}.txt`, contentType: 'text/plain', content: i < 300 ? 'log line A' : 'log line B' },
+      ],
+      steps: [{ title: 'step', status: 'passed', startTimeMs: Date.now(), endTimeMs: Date.now(), attachments: [{ name: 'trace.txt', contentType: 'text/plain', content: 'log line A' }], steps: [] }],
+    }));
+    const summary = await report(cwd, qaseEnv(emulator), results);
+    const state = emulator.state();
+    expect(storedIds(state)).toHaveLength(600);
+    expect(summary.delivered).toBe(600);
+    expect(state.attachments.map((a) => a.sha256).sort()).toEqual(['the same screenshot', 'log line A', 'log line B'].map(sha256).sort());
+    const hashOf = Object.fromEntries(state.attachments.map((a) => [a.sha256, a.hash]));
+    for (const body of storedBodies()) {
+      const i = Number(body.title.split(' ')[1]);
+      expect(body.attachments).toEqual([hashOf[sha256('the same screenshot')], hashOf[sha256(i < 300 ? 'log line A' : 'log line B')]]);
+      expect(body.steps?.[0].execution.attachments).toEqual([hashOf[sha256('log line A')]]);
+    }
+  });
+
+  it('sends at most 20 files per request', async () => {
+    const results = makeResults(45, (i) => ({ attachments: [{ name: `log-${i}.txt`, contentType: 'text/plain', content: `log ${i}` }] }));
+    await report(cwd, qaseEnv(emulator), results);
+    const state = emulator.state();
+    expect(state.attachments).toHaveLength(45);
+    expect(countRequests(state, 'POST', ATTACHMENT_PATH)).toBe(3);
+    expect(storedBodies().every((body) => body.attachments?.length === 1)).toBe(true);
+  });
+
+  it('skips a file over 32 MB with a warning that names it, and sends its result', async () => {
+    const video = join(cwd, 'huge-video.webm');
+    writeFileSync(video, '');
+    truncateSync(video, 33 * 1024 * 1024); // sparse: 33 MB on paper, nothing on disk
+    const small = join(cwd, 'small.txt');
+    writeFileSync(small, 'small');
+    const [result] = makeResults(1, () => ({
+      attachments: [{ name: 'video', contentType: 'video/webm', path: video }, { name: 'small', contentType: 'text/plain', path: small }],
+    }));
+    const summary = await report(cwd, qaseEnv(emulator), [result]);
+    const state = emulator.state();
+    expect(summary.delivered).toBe(1);
+    expect(state.attachments.map((a) => a.filename)).toEqual(['small.txt']);
+    expect(storedBodies()[0].attachments).toEqual([state.attachments[0].hash]);
+    expect(readLog(cwd)).toMatch(/warn attachment .*huge-video\.webm is 33\.0 MB, over the API's 32 MB per file; not uploaded\./);
+  });
+
+  it('stops uploading attachments when the storage is full (507), and still sends every result', async () => {
+    emulator.setFaults({ storageFull: true });
+    const results = makeResults(600, (i) => ({ attachments: [{ name: `log-${i}.txt`, contentType: 'text/plain', content: `log ${i}` }] }));
+    const summary = await report(cwd, qaseEnv(emulator), results);
+    const state = emulator.state();
+    expect(summary.delivered).toBe(600);
+    expect(storedIds(state)).toHaveLength(600);
+    expect(storedBodies().every((body) => body.attachments === undefined || body.attachments.length === 0)).toBe(true);
+    expect(countRequests(state, 'POST', ATTACHMENT_PATH)).toBe(1);
+    expect(readLog(cwd).match(/no storage left/g)).toHaveLength(1);
+    expect(state.runs).toMatchObject([{ status: 'complete' }]);
+  });
+
+  it('sends no attachment with uploadAttachments: false', async () => {
+    const results = makeResults(10, (i) => ({ attachments: [{ name: 'log.txt', contentType: 'text/plain', content: `log ${i}` }] }));
+    const summary = await report(cwd, qaseEnv(emulator, { QASE_TESTOPS_UPLOAD_ATTACHMENTS: 'false' }), results);
+    const state = emulator.state();
+    expect(summary.delivered).toBe(10);
+    expect(countRequests(state, 'POST', ATTACHMENT_PATH)).toBe(0);
+    expect(storedBodies().every((body) => body.attachments === undefined)).toBe(true);
+  });
+});

@@ -1,0 +1,200 @@
+// The collector against the emulator, one fault at a time: what the emulator stored (every result exactly once)
+// and how many requests it took.
+import { rmSync } from 'node:fs';
+import { startEmulator, type Emulator, type LogEntry } from '@qase-reporters/emulator';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createCollector } from '../../src/index';
+import { makeResults, outboxIds, qaseEnv, readLog, report, resultRequests, storedIds, tempDir } from './harness';
+
+let emulator: Emulator;
+let cwd: string;
+
+beforeEach(async () => {
+  emulator = await startEmulator({ seed: 42 });
+  cwd = tempDir('delivery');
+});
+
+afterEach(async () => {
+  await emulator.close();
+  rmSync(cwd, { recursive: true, force: true });
+});
+
+const sorted = (ids: readonly string[]) => [...ids].sort();
+const answeredAtMs = (entry: LogEntry) => entry.at + entry.timeMs;
+
+describe('delivery to the emulator', () => {
+  it('sends 2,000 results in 10 result requests, plus creating and completing the run', async () => {
+    const results = makeResults(2000);
+    const summary = await report(cwd, qaseEnv(emulator), results);
+    const state = emulator.state();
+    expect(sorted(storedIds(state))).toEqual(sorted(results.map((r) => r.id)));
+    expect(resultRequests(state).map((r) => r.results)).toEqual(Array(10).fill(200));
+    expect(state.requests).toHaveLength(12);
+    expect(state.runs).toMatchObject([{ status: 'complete' }]);
+    expect(summary).toMatchObject({ total: 2000, delivered: 2000, requests: 12, retries: 0, folder: undefined });
+    expect(readLog(cwd)).toContain('2000 of 2000 results delivered');
+  });
+
+  it('halves on 413 from a server that takes 25 per request, and sends the rest at 25 straight away', async () => {
+    emulator.maxResultsPerRequest(25);
+    const results = makeResults(2000);
+    const summary = await report(cwd, qaseEnv(emulator, { QASE_TESTOPS_MAX_CONCURRENT_REQUESTS: '1' }), results);
+    const state = emulator.state();
+    expect(sorted(storedIds(state))).toEqual(sorted(results.map((r) => r.id)));
+    // 200, 100 and 50 are refused once each; from then on every request carries 25.
+    expect(resultRequests(state).map((r) => `${r.status}:${r.results}`)).toEqual(['413:200', '413:100', '413:50', ...Array(80).fill('202:25')]);
+    expect(summary).toMatchObject({ delivered: 2000, requests: 85, retries: 0 });
+  });
+
+  it('learns the size on 413 with requests in flight together, and delivers everything once', async () => {
+    emulator.maxResultsPerRequest(25);
+    const results = makeResults(2000);
+    await report(cwd, qaseEnv(emulator), results);
+    const requests = resultRequests(emulator.state());
+    expect(sorted(storedIds(emulator.state()))).toEqual(sorted(results.map((r) => r.id)));
+    expect(requests.filter((r) => r.status === 202).map((r) => r.results)).toEqual(Array(80).fill(25));
+    // Each of the three segments in flight at first may learn on its own: at most 200, 100, 50 each.
+    expect(requests.filter((r) => r.status === 413).length).toBeLessThanOrEqual(9);
+  });
+
+  it('honours Retry-After (seconds and HTTP date) and pauses every request, not just the one that got 429', async () => {
+    const path = /\/results$/;
+    emulator.failNext(1, 429, { 'retry-after': '2' }, { path });
+    const results = makeResults(2000);
+    const env = qaseEnv(emulator, { QASE_TESTOPS_BATCH_SIZE: '100' });
+    const collector = createCollector({}, { framework: 'pipeline', cwd, env });
+    collector.startRun();
+    results.slice(0, 1000).forEach((r) => collector.add(r));
+    await new Promise((resolve) => setTimeout(resolve, 2500));
+    // An HTTP date has whole seconds: this one is 2 to 3 s away.
+    const dateMs = Math.floor(Date.now() / 1000) * 1000 + 3000;
+    emulator.failNext(1, 429, { 'retry-after': new Date(dateMs).toUTCString() }, { path });
+    results.slice(1000).forEach((r) => collector.add(r));
+    const summary = await collector.end();
+
+    const state = emulator.state();
+    expect(sorted(storedIds(state))).toEqual(sorted(results.map((r) => r.id)));
+    const limited = state.requests.filter((r) => r.status === 429);
+    expect(limited).toHaveLength(2);
+    const waitsMs = [2000, dateMs - answeredAtMs(limited[1])];
+    limited.forEach((entry, i) => {
+      const during = state.requests.filter((r) => r.at >= answeredAtMs(entry) && r.at < answeredAtMs(entry) + waitsMs[i]);
+      // Only requests already on their way (at most 2 besides the one refused) may arrive during the pause.
+      expect(during.length).toBeLessThanOrEqual(2);
+      const after = state.requests.filter((r) => r.at >= answeredAtMs(entry) + waitsMs[i]);
+      expect(after.length).toBeGreaterThan(0);
+    });
+    expect(summary).toMatchObject({ delivered: 2000, retries: 2 });
+  });
+
+  it('waits out the rate limit of a server that allows 4 requests per 1.5 s, and delivers everything once', async () => {
+    emulator.setLimits({ requestsPerMinute: 4, rateWindowMs: 1500 });
+    const results = makeResults(2000);
+    const started = Date.now();
+    const summary = await report(cwd, qaseEnv(emulator), results);
+    const state = emulator.state();
+    expect(sorted(storedIds(state))).toEqual(sorted(results.map((r) => r.id)));
+    const limited = state.requests.filter((r) => r.status === 429);
+    expect(limited.length).toBeGreaterThan(0);
+    // Retry-After is whole seconds, so at least 1 s: nothing new is sent until it has passed.
+    for (const entry of limited) {
+      const during = state.requests.filter((r) => r.at >= answeredAtMs(entry) && r.at < answeredAtMs(entry) + 1000);
+      expect(during.length).toBeLessThanOrEqual(2);
+    }
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
+    expect(summary).toMatchObject({ delivered: 2000, retries: limited.length });
+  });
+
+  it('retries through 15 % 500/503 answers and delivers everything once', async () => {
+    emulator.setFaults({ errorRate: { probability: 0.15, statuses: [500, 503] } });
+    const results = makeResults(2000);
+    const summary = await report(cwd, qaseEnv(emulator, { QASE_TESTOPS_BATCH_SIZE: '50' }), results);
+    const state = emulator.state();
+    expect(sorted(storedIds(state))).toEqual(sorted(results.map((r) => r.id)));
+    const failed = state.requests.filter((r) => r.status >= 500);
+    expect(failed.length).toBeGreaterThan(0);
+    expect(resultRequests(state).filter((r) => r.status === 202)).toHaveLength(40);
+    expect(state.runs).toMatchObject([{ status: 'complete' }]);
+    expect(summary).toMatchObject({ delivered: 2000, requests: state.requests.length, retries: failed.length });
+  });
+
+  it('resends the same ids when the server stored a request but never answered: zero duplicates', async () => {
+    emulator.dropAfterCommit(0.05);
+    const results = makeResults(2000);
+    const summary = await report(cwd, qaseEnv(emulator, { QASE_TESTOPS_BATCH_SIZE: '20' }), results);
+    const state = emulator.state();
+    const dropped = state.requests.filter((r) => r.dropped);
+    expect(dropped.length).toBeGreaterThan(0);
+    // The dropped requests' results were stored and sent again: the emulator saw more results than it kept.
+    expect(resultRequests(state).reduce((n, r) => n + r.results, 0)).toBe(2000 + dropped.reduce((n, r) => n + r.results, 0));
+    expect(sorted(storedIds(state))).toEqual(sorted(results.map((r) => r.id)));
+    expect(summary).toMatchObject({ delivered: 2000, retries: dropped.length });
+  });
+
+  it('cuts a result too large on its own, marks the cut, and sends it', async () => {
+    const [big, ...rest] = makeResults(3, (i) => (i === 0 ? { status: 'failed', error: { message: 'boom', context: 'x'.repeat(5_000_000) } } : {}));
+    const summary = await report(cwd, qaseEnv(emulator), [big, ...rest]);
+    const state = emulator.state();
+    expect(sorted(storedIds(state))).toEqual(sorted([big, ...rest].map((r) => r.id)));
+    expect(resultRequests(state).map((r) => `${r.status}:${r.results}`)).toEqual(['413:1', '202:1', '202:2']);
+    const stored = Object.values(state.results).flat().find((r) => r.id === big.id)!.body as { execution: { error_context: string } };
+    expect(stored.execution.error_context).toMatch(/\[truncated by qase-reporters: [\d,]+ characters removed\]$/);
+    expect(summary.delivered).toBe(3);
+    expect(readLog(cwd)).toContain('result "test 0" was too large for the API; its longest texts were cut and marked.');
+  });
+
+  it('creates the run again and delivers everything when the API comes back before the end', async () => {
+    // Every try of the first run creation fails; Retry-After 0 keeps the test from waiting out the backoff.
+    emulator.failNext(6, 503, { 'retry-after': '0' }, { method: 'POST', path: '/v1/run/DEMO' });
+    const results = makeResults(500);
+    const summary = await report(cwd, qaseEnv(emulator), results);
+    const state = emulator.state();
+    expect(sorted(storedIds(state))).toEqual(sorted(results.map((r) => r.id)));
+    expect(state.runs).toMatchObject([{ status: 'complete' }]);
+    expect(summary).toMatchObject({ delivered: 500, folder: undefined });
+  });
+
+  it('sends a batch again that failed through every retry once the API is back', async () => {
+    emulator.failNext(6, 503, { 'retry-after': '0' }, { path: /\/results$/ });
+    const results = makeResults(500);
+    const summary = await report(cwd, qaseEnv(emulator, { QASE_TESTOPS_MAX_CONCURRENT_REQUESTS: '1' }), results);
+    const state = emulator.state();
+    expect(sorted(storedIds(state))).toEqual(sorted(results.map((r) => r.id)));
+    expect(resultRequests(state).filter((r) => r.status === 202)).toHaveLength(3);
+    expect(state.runs).toMatchObject([{ status: 'complete' }]);
+    expect(summary).toMatchObject({ delivered: 500, folder: undefined });
+  });
+
+  it('stops at 401, keeps every result in the outbox, and says what to fix', async () => {
+    const results = makeResults(300);
+    const summary = await report(cwd, qaseEnv({ url: emulator.url, token: 'wrong-token' }), results);
+    const state = emulator.state();
+    expect(storedIds(state)).toEqual([]);
+    expect(state.requests).toHaveLength(1);
+    expect(summary).toMatchObject({ total: 300, delivered: 0 });
+    expect(outboxIds(summary.folder!)).toHaveLength(300);
+    const log = readLog(cwd);
+    expect(log).toContain('QASE_TESTOPS_API_TOKEN');
+    expect(log).toContain('300 results were not delivered: sending stopped');
+    expect(log).not.toContain('wrong-token');
+  });
+
+  it('delivers 198 of 200 when two are refused with 422, and names the two', async () => {
+    const results = makeResults(200, (i) => (i === 17 || i === 150 ? { status: 'invalid', title: `bad test ${i}` } : {}));
+    // The emulator knows no status "retest", as a workspace without that custom status.
+    const summary = await report(cwd, qaseEnv(emulator, { QASE_STATUS_MAPPING: 'invalid=retest' }), results);
+    const state = emulator.state();
+    const bad = new Set([results[17].id, results[150].id]);
+    expect(sorted(storedIds(state))).toEqual(sorted(results.filter((r) => !bad.has(r.id)).map((r) => r.id)));
+    expect(resultRequests(state).map((r) => `${r.status}:${r.results}`)).toEqual(['422:200', '202:198']);
+    expect(state.runs).toMatchObject([{ status: 'complete' }]);
+    expect(summary).toMatchObject({ total: 200, delivered: 198 });
+    const log = readLog(cwd);
+    for (const title of ['bad test 17', 'bad test 150']) {
+      const lines = log.split('\n').filter((line) => line.includes(`"${title}"`));
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatch(/refused by the API.*execution\.status/);
+    }
+    expect(log).toContain('2 results were refused by the API');
+  });
+});

@@ -1,0 +1,7 @@
+// Native ESM entry: the same CommonJS module, so the config's reporter and the tests' `qase` share one instance.
+import QaseReporter from './index.js';
+
+export default QaseReporter;
+export const qase = QaseReporter.qase;
+export const withQase = QaseReporter.withQase;
+export type { Qase, AttachOptions, QaseContext } from './qase.js';

@@ -1,0 +1,86 @@
+import type { Collector } from '@qase-reporters/core';
+import type { UserConsoleLog } from 'vitest';
+import type { Reporter, TestCase, Vitest } from 'vitest/node';
+import type { toTestResults } from './result';
+
+// Matchers and util.inspect colour what tests print when the terminal can show it.
+// eslint-disable-next-line no-control-regex
+const ANSI = /\u001b\[[0-9;]*m/g;
+
+/** `reporters: ['default', ['@qase-reporters/vitest', { ...options }]]` in the Vitest config. */
+export class QaseReporter implements Reporter {
+  readonly #options: unknown;
+  #vitest: Vitest | undefined;
+  /** Undefined until `onInit`, and in watch mode. */
+  #collector: Collector | undefined;
+  #translate: typeof toTestResults | undefined;
+  /** What each running test printed, by task id, when `captureLogs` is on. */
+  readonly #logs = new Map<string, string[]>();
+
+  constructor(options: unknown = {}) {
+    this.#options = options;
+  }
+
+  // Vitest awaits onInit before it runs a test, so a bad config is reported first.
+  async onInit(vitest: Vitest): Promise<void> {
+    this.#vitest = vitest;
+    // Loaded here, not at the top: test files import `qase` from this package in every worker, and core's entry
+    // brings its HTTP client along (got, form-data: some 140 modules).
+    const [core, result] = await Promise.all([import('@qase-reporters/core'), import('./result.js')]);
+    if (vitest.config.watch) {
+      // Every saved file would start a run in Qase.
+      if (wouldSend(core, this.#options)) process.stderr.write('qase: results of watch mode are not sent to Qase; `vitest run` sends them.\n');
+      return;
+    }
+    this.#collector = core.createCollector(this.#options, { framework: 'vitest' });
+    this.#translate = result.toTestResults;
+  }
+
+  onTestRunStart(): void {
+    const shard = this.#vitest?.config.shard;
+    this.#collector?.startRun({
+      shard: shard && { current: shard.index, total: shard.count },
+      startedAtMs: this.#mergedStartMs(),
+    });
+  }
+
+  onUserConsoleLog(log: UserConsoleLog): void {
+    if (!this.#collector?.config.captureLogs || log.taskId === undefined) return;
+    const chunks = this.#logs.get(log.taskId) ?? [];
+    chunks.push(log.content);
+    this.#logs.set(log.taskId, chunks);
+  }
+
+  onTestCaseResult(test: TestCase): void {
+    if (!this.#collector || !this.#translate) return;
+    const logs = this.#logs.get(test.id)?.join('').replace(ANSI, '');
+    this.#logs.delete(test.id);
+    try {
+      const projectParam = (this.#vitest?.projects.length ?? 0) > 1;
+      for (const result of this.#translate(test, { projectParam, logs })) this.#collector.add(result);
+    } catch (error) {
+      // A throwing reporter fails Vitest's run; losing one test's result is the smaller harm.
+      process.stderr.write(`qase: the result of "${test.fullName}" could not be read and is not sent (${(error as Error).message}).\n`);
+    }
+  }
+
+  // Vitest awaits this before it closes; reporters run side by side, so the upload does not hold up the others.
+  async onTestRunEnd(): Promise<void> {
+    this.#logs.clear(); // what hooks outside tests printed
+    await this.#collector?.end();
+  }
+
+  /** `--merge-reports` replays blobs written earlier: the run starts when the first of them started. */
+  #mergedStartMs(): number | undefined {
+    const starts = (this.#vitest?.state.blobs?.files ?? []).flatMap((file) => (file.result?.startTime ? [file.result.startTime] : []));
+    return starts.length > 0 ? Math.min(...starts) : undefined;
+  }
+}
+
+function wouldSend(core: typeof import('@qase-reporters/core'), options: unknown): boolean {
+  try {
+    return core.loadConfig(options, { cwd: process.cwd(), env: process.env }).mode !== 'off';
+  } catch {
+    return true;
+  }
+}

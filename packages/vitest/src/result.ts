@@ -1,0 +1,152 @@
+// One Vitest test case → core's TestResults, one per attempt. Pure.
+import { basename } from 'node:path';
+import { applyMetadata, createTestResult, parseCaseIds } from '@qase-reporters/core';
+import type { Attachment, Status, TestError as QaseError, TestMetadata, TestResult } from '@qase-reporters/core';
+import type { SerializedError, TestAnnotation, TestArtifact, TestAttachment, TestError } from 'vitest';
+import { contentTypeOf } from './qase';
+import { readAttempts } from './transport';
+
+/** The parts of Vitest's `TestCase` this translation reads. */
+export interface ReportedTest {
+  readonly name: string;
+  readonly parent: ReportedParent;
+  readonly module: { readonly relativeModuleId: string };
+  readonly project: { readonly name: string };
+  readonly options: { readonly mode: string };
+  result(): { readonly state: VitestState; readonly errors?: ReadonlyArray<TestError>; readonly note?: string };
+  diagnostic(): { readonly startTime: number; readonly duration: number; readonly retryCount: number; readonly flaky: boolean } | undefined;
+  meta(): object;
+  annotations(): ReadonlyArray<TestAnnotation>;
+  artifacts(): ReadonlyArray<TestArtifact>;
+}
+
+type ReportedParent =
+  | { readonly type: 'suite'; readonly name: string; readonly parent: ReportedParent; errors(): ReadonlyArray<SerializedError> }
+  | { readonly type: 'module'; readonly relativeModuleId: string; errors(): ReadonlyArray<SerializedError> };
+type VitestState = 'passed' | 'failed' | 'skipped' | 'pending';
+
+/** Vitest's state of a finished test → Qase's status. */
+const STATUS: Record<VitestState, Status> = {
+  passed: 'passed',
+  failed: 'failed',
+  skipped: 'skipped', // test.skip, test.todo, ctx.skip(), and tests left out by .only or -t
+  pending: 'skipped', // not finished: Vitest does not report these as results, listed for completeness
+};
+
+export interface TestContext {
+  /** Send the project's name as the `project` parameter (the config has several projects). */
+  projectParam: boolean;
+  /** What the test printed, when `captureLogs` is on. */
+  logs?: string;
+}
+
+/**
+ * Every attempt of the test, or none when the test called `qase.ignore()`. Vitest reports a test once, with the
+ * number of retries it took and the errors of all attempts; attempts before the last one failed, since only a
+ * failure is retried. Vitest keeps one start time and one duration for all attempts: they share that span evenly.
+ */
+export function toTestResults(test: ReportedTest, context: TestContext): TestResult[] {
+  const outcome = test.result();
+  const diagnostic = test.diagnostic();
+  const attempts = (diagnostic?.retryCount ?? 0) + 1;
+  const said = readAttempts(test.meta() as Record<string, unknown>);
+  if (said.some((meta) => meta?.ignore)) return [];
+
+  const { title, caseIds } = parseCaseIds(test.name);
+  const suitePath = [test.module.relativeModuleId, ...describeBlocks(test.parent)];
+  const params: Record<string, string> = context.projectParam && test.project.name ? { project: test.project.name } : {};
+  const blockedBy = outcome.state === 'skipped' ? failedBefore(test) : undefined;
+  const finalStatus = blockedBy ? 'failed' : STATUS[outcome.state];
+  const failedAttempts = finalStatus === 'failed' ? attempts : attempts - 1;
+  const errors = splitErrors(outcome.errors ?? [], failedAttempts);
+  const spanMs = (diagnostic?.duration ?? 0) / attempts;
+
+  return Array.from({ length: attempts }, (_, retry) => {
+    const last = retry === attempts - 1;
+    const status = last ? finalStatus : 'failed';
+    const startTimeMs = diagnostic === undefined ? undefined : diagnostic.startTime + retry * spanMs;
+    const result = createTestResult({
+      title,
+      suitePath,
+      caseIds,
+      status,
+      startTimeMs,
+      durationMs: spanMs,
+      endTimeMs: startTimeMs === undefined ? undefined : startTimeMs + spanMs,
+      error: status === 'failed' ? (blockedBy ?? toError(errors[retry] ?? [])) : undefined,
+      message: finalStatus === 'skipped' ? outcome.note : undefined,
+      params,
+      // Annotations and artifacts belong to the test, not to one attempt; the console output too.
+      attachments: last ? vitestAttachments(test) : [],
+      logs: last ? context.logs : undefined,
+      retry,
+      flaky: last && (diagnostic?.flaky ?? false),
+    });
+    return applyMetadata(result, said[retry] ?? ({} satisfies TestMetadata));
+  });
+}
+
+/**
+ * Vitest skips the tests of a describe block (or file) whose `beforeAll` failed, and files the error under the
+ * block. Sent as skipped, the failure would vanish from Qase: they are failed, with the block's error.
+ */
+function failedBefore(test: ReportedTest): QaseError | undefined {
+  if (test.options.mode === 'skip' || test.options.mode === 'todo') return undefined;
+  for (let parent = test.parent; ; parent = parent.parent) {
+    const errors = parent.errors();
+    if (errors.length > 0) {
+      const block = parent.type === 'suite' ? `describe block "${parent.name}"` : parent.relativeModuleId;
+      const { message, stack } = toError(errors);
+      return { message: `The test did not run: ${block} failed before it.\n\n${message}`, stack };
+    }
+    if (parent.type === 'module') return undefined;
+  }
+}
+
+function describeBlocks(parent: ReportedParent): string[] {
+  return parent.type === 'suite' ? [...describeBlocks(parent.parent), parent.name] : [];
+}
+
+/**
+ * The errors of each failed attempt, in attempt order. Each gets an equal share and the last one the remainder:
+ * exact whenever the attempts failed alike (one error each, or the same soft assertions each time).
+ */
+export function splitErrors<T>(errors: readonly T[], failedAttempts: number): T[][] {
+  if (failedAttempts <= 0) return [];
+  const share = Math.floor(errors.length / failedAttempts);
+  return Array.from({ length: failedAttempts }, (_, i) =>
+    errors.slice(i * share, i === failedAttempts - 1 ? errors.length : (i + 1) * share));
+}
+
+// Matchers colour their messages and diffs when the terminal can show it.
+// eslint-disable-next-line no-control-regex
+const ANSI = /\u001b\[[0-9;]*m/g;
+
+function toError(errors: ReadonlyArray<SerializedError>): QaseError {
+  if (errors.length === 0) return { message: 'The test failed without an error (Vitest kept none for this attempt).' };
+  const message = errors.map((e) => {
+    const name = e.name && e.name !== 'Error' ? `${e.name}: ` : '';
+    return [`${name}${e.message}`, typeof e.diff === 'string' ? e.diff : undefined].filter(Boolean).join('\n\n');
+  });
+  const stacks = errors.flatMap((e) => (e.stack ? [e.stack] : []));
+  return {
+    message: message.join('\n\n').replace(ANSI, ''),
+    stack: stacks.length > 0 ? stacks.join('\n\n').replace(ANSI, '') : undefined,
+  };
+}
+
+/** Files the test gave Vitest itself: `annotate(…, { path | body })`, and artifacts such as failure screenshots. */
+function vitestAttachments(test: ReportedTest): Attachment[] {
+  const fromAnnotations = test.annotations().flatMap((a) => (a.attachment ? [toAttachment(a.attachment, a.message)] : []));
+  const fromArtifacts = test.artifacts().flatMap((a) => (a.attachments ?? []).map((attachment) => toAttachment(attachment, a.type)));
+  return [...fromAnnotations, ...fromArtifacts];
+}
+
+function toAttachment(attachment: TestAttachment, label: string): Attachment {
+  if (attachment.path !== undefined) {
+    return { name: basename(attachment.path), contentType: attachment.contentType ?? contentTypeOf(attachment.path), path: attachment.path };
+  }
+  const body = attachment.body ?? '';
+  const content = typeof body === 'string' ? Buffer.from(body, attachment.bodyEncoding === 'utf-8' ? 'utf8' : 'base64') : Buffer.from(body);
+  return { name: label, contentType: attachment.contentType ?? 'application/octet-stream', content };
+}
