@@ -1,9 +1,8 @@
 import { createReadStream } from 'node:fs';
 import http, { type IncomingHttpHeaders } from 'node:http';
 import https from 'node:https';
-import FormData from 'form-data';
-import got, { type Method, RequestError } from 'got';
-import { HttpProxyAgent, HttpsProxyAgent } from 'hpagent';
+import type FormData from 'form-data';
+import type { Method } from 'got';
 import type { ResultBody, RunCreateBody } from './api-types';
 import { ApiError, ConfigError, type ApiErrorCode } from './errors';
 import { proxyFor } from './proxy';
@@ -70,7 +69,7 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     );
   }
   const agent = createAgent(base, options.env);
-  const client = got.extend({
+  const client = lazy.got().extend({
     prefixUrl: base.href,
     headers: { Token: options.token, 'User-Agent': 'qase-reporters' },
     timeout: { request: options.requestTimeoutMs ?? 30_000 },
@@ -101,8 +100,8 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
       throw toApiError({ method, path: `/${path}`, subject: init.subject }, response.statusCode, body, response.headers);
     } catch (error) {
       if (error instanceof ApiError) throw error;
-      const code = error instanceof RequestError ? error.code : undefined;
-      const reason = error instanceof RequestError ? `${code ?? error.name}: ${error.message}` : String(error);
+      const code = error instanceof lazy.got().RequestError ? error.code : undefined;
+      const reason = error instanceof lazy.got().RequestError ? `${code ?? error.name}: ${error.message}` : String(error);
       options.debug?.(`${method} /${path} → no answer (${reason})`);
       const advice = code !== undefined && UNTRUSTED_CERTIFICATE.has(code)
         ? `Node does not trust the certificate of ${base.host}. If your network uses its own certificate authority ` +
@@ -160,7 +159,7 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
       });
     },
     uploadAttachments: async (project, files, cancel) => {
-      const form = new FormData();
+      const form = new (lazy.FormData())();
       for (const file of files) {
         const data = file.path === undefined ? file.content ?? Buffer.alloc(0) : createReadStream(file.path);
         form.append('file[]', data, { filename: file.name, contentType: file.contentType });
@@ -175,6 +174,19 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     close: () => agent.destroy(),
   };
 }
+
+/*
+ * The HTTP stack loads when the first client is made, not when core is imported: adapters' per-test `qase` API
+ * imports core inside every test file of every worker, where got and form-data (about 120 modules) would cost
+ * tens of milliseconds per file for nothing.
+ */
+/* eslint-disable @typescript-eslint/no-require-imports */
+const lazy = {
+  got: () => (require('got') as typeof import('got')).default,
+  FormData: () => require('form-data') as typeof import('form-data'),
+  hpagent: () => require('hpagent') as typeof import('hpagent'),
+};
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 interface CallInit {
   /** What the request is about, so a 403 or 404 can name it. */
@@ -208,6 +220,7 @@ function createAgent(base: URL, env: ApiClientOptions['env']): http.Agent {
   const proxy = proxyFor(base, env);
   const agentOptions = { keepAlive: true, maxSockets: 16 };
   if (proxy) {
+    const { HttpProxyAgent, HttpsProxyAgent } = lazy.hpagent();
     return base.protocol === 'https:'
       ? new HttpsProxyAgent({ ...agentOptions, proxy })
       : new HttpProxyAgent({ ...agentOptions, proxy });

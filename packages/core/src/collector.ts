@@ -4,6 +4,7 @@ import type { ResultBody } from './api-types';
 import { createAttachmentStore } from './attachments';
 import { loadConfig, resolveConfig, type Config } from './config';
 import { createDelivery } from './delivery';
+import { appendStepSummary, defaultRunText } from './ci';
 import { ConfigError } from './errors';
 import { toResultBody } from './mapping';
 import type { TestResult } from './model';
@@ -116,8 +117,8 @@ function createSession(config: Config, framework: string, cwd: string, env: Node
   function pump(): void {
     if (!delivery.ready()) return;
     if (!dryRun && delivery.runId === undefined) {
-      // Creating the run failed while the API was unavailable; the cool-down is over, so try again.
-      if (plan && !creatingRun) createRun(plan);
+      // The first results are waiting, or creating the run failed and the cool-down is over: (re)create it.
+      if (plan && !creatingRun && outbox.hasSealed()) createRun(plan);
       return;
     }
     const room = Math.max(0, config.testops.maxConcurrentRequests - active.size);
@@ -147,12 +148,12 @@ function createSession(config: Config, framework: string, cwd: string, env: Node
     }
     delivery.runId = config.testops.run.id;
     if (delivery.runId === undefined) {
-      plan = planRun(config, startedAtMs, { title: `Automated run ${new Date(startedAtMs).toISOString()}`, description: `${framework} automated run` });
+      plan = planRun(config, startedAtMs, defaultRunText(env, startedAtMs, framework));
       notBeforeMs = runStartMs(plan.startTime);
     }
     writeManifest();
-    if (dryRun || !plan) return pump();
-    createRun(plan);
+    // The run itself is created when the first results are sealed (see `pump`): a run that matched no tests
+    // leaves no empty run in Qase.
   }
 
   function createRun(runPlan: RunPlan): void {
@@ -251,6 +252,7 @@ function createSession(config: Config, framework: string, cwd: string, env: Node
         folder: summary.folder && relative(cwd, summary.folder),
       };
       for (const line of formatSummary(summary, details)) output.info(line);
+      appendStepSummary(env, summary, output.warn);
       return summary;
     } catch (error) {
       output.errorOnce(`unexpected failure while finishing the upload: ${(error as Error).message}`);

@@ -50,6 +50,8 @@ export interface Outbox {
   seal(): void;
   /** Up to `max` sealed segments not handed out, oldest first; one is out until it is removed or released. */
   takeSealed(max: number): Segment[];
+  /** Some sealed segment waits to be handed out. */
+  hasSealed(): boolean;
   /** Nothing left to send. */
   isEmpty(): boolean;
   /** Deletes the folder if nothing is left to send in it. */
@@ -113,6 +115,7 @@ export function openOutbox(dir: string): Outbox {
       handedOut += taken.length;
       return taken;
     },
+    hasSealed: () => queue.length > 0,
     isEmpty: () => fd === undefined && queue.length === 0 && handedOut === 0,
     removeIfEmpty() {
       if (fd !== undefined || queue.length > 0 || handedOut > 0 || listSealed(dir).length > 0) return false;

@@ -27,28 +27,34 @@ export function formatSummary(s: UploadSummary, d: SummaryDetails): string[] {
   if (s.mode === 'dry-run') {
     return [
       `dry run: nothing was sent. ${d.runTitle ? `A run "${d.runTitle}" would be created and ` : ''}` +
-        `${s.delivered} results (${counts}) sent in ${s.requests} requests, with ${d.attachments} attachments (${mb(d.attachmentBytes ?? 0)}).`,
+        `${plural(s.delivered, 'result')} (${counts}) sent in ${plural(s.requests, 'request')}, ` +
+        `with ${plural(d.attachments, 'attachment')} (${size(d.attachmentBytes ?? 0)}).`,
       `the request bodies and attachments are in ${d.folder}; send them with: npx qase-reporters upload ${d.folder}`,
     ];
   }
   const lines = [
-    `${s.delivered} of ${d.written} results delivered${s.runId !== undefined ? ` to run ${s.runId}` : ''} ` +
-      `(${counts}) in ${s.requests} requests, ${s.retries} retries, ${time}.`,
+    `${s.delivered} of ${plural(d.written, 'result')} delivered${s.runId !== undefined ? ` to run ${s.runId}` : ''} ` +
+      `(${counts}) in ${plural(s.requests, 'request')}, ${plural(s.retries, 'retry', 'retries')}, ${time}.`,
   ];
   if (s.runUrl) lines.push(`run: ${s.runUrl}`);
   if (d.publicUrl) lines.push(`public report: ${d.publicUrl}`);
-  if (d.refused > 0) lines.push(`${d.refused} results were refused by the API (named above) and will not be sent.`);
+  if (d.refused > 0) lines.push(`${plural(d.refused, 'result was', 'results were')} refused by the API (named above) and will not be sent.`);
   const left = d.written - s.delivered - d.refused;
   if (left > 0 && d.folder) {
-    const why = d.stoppedBy ? `sending stopped: ${d.stoppedBy}`
+    // The error itself was printed when it happened; here only what it means for the results.
+    const why = d.stoppedBy ? 'sending stopped on the error above'
       : d.timedOut ? 'the upload deadline passed (QASE_TESTOPS_DEADLINE_MS)'
       : 'the API was unavailable';
-    lines.push(`${left} results were not delivered: ${why}`);
+    lines.push(`${plural(left, 'result was', 'results were')} not delivered: ${why}.`);
     lines.push(`they are kept in ${d.folder}; send them with: npx qase-reporters upload ${d.folder}`);
   }
   return lines;
 }
 
-function mb(bytes: number): string {
-  return `${(bytes / 1024 ** 2).toFixed(1)} MB`;
+function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+function size(bytes: number): string {
+  return bytes < 1024 ** 2 ? `${Math.ceil(bytes / 1024)} KB` : `${(bytes / 1024 ** 2).toFixed(1)} MB`;
 }

@@ -1,4 +1,4 @@
-import retry from 'async-retry';
+import type retryType from 'async-retry';
 import { ApiError } from '../errors';
 import { isRetryableStatus, parseRetryAfterMs, retryDelayMs, type RetryPolicy } from './backoff';
 import { createRateWindow, recordRateLimited, recordSend, waitBeforeSendMs } from './rate-limit';
@@ -61,6 +61,9 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
 
   async function run<T>(call: (cancel: AbortSignal) => Promise<T>): Promise<T> {
     let delayMs = 0;
+    // Loaded on first use, like the HTTP stack (see api.ts): importing core must stay cheap for test workers.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const retry = require('async-retry') as typeof retryType;
     return retry<T>(
       async (bail, attempt) => {
         try {
