@@ -5,6 +5,7 @@ import type FormData from 'form-data';
 import type { Method } from 'got';
 import type { ResultBody, RunCreateBody } from './api-types';
 import { ApiError, ConfigError, type ApiErrorCode } from './errors';
+import { isLoopback } from './config';
 import { proxyFor } from './proxy';
 
 /** A file for the attachment endpoint: streamed from `path`, or sent from memory. */
@@ -103,13 +104,14 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
       const code = error instanceof lazy.got().RequestError ? error.code : undefined;
       const reason = error instanceof lazy.got().RequestError ? `${code ?? error.name}: ${error.message}` : String(error);
       options.debug?.(`${method} /${path} → no answer (${reason})`);
-      const advice = code !== undefined && UNTRUSTED_CERTIFICATE.has(code)
+      const untrusted = code !== undefined && UNTRUSTED_CERTIFICATE.has(code);
+      const advice = untrusted
         ? `Node does not trust the certificate of ${base.host}. If your network uses its own certificate authority ` +
           '(a TLS-inspecting proxy), set NODE_EXTRA_CA_CERTS to its PEM file.'
         : 'Check the network, or QASE_TESTOPS_API_HOST.';
       throw new ApiError(
         `${method} /${path} → no answer from ${base.host} (${reason}). ${advice}`,
-        'API_NETWORK', undefined, method, `/${path}`,
+        untrusted ? 'API_CERTIFICATE' : 'API_NETWORK', undefined, method, `/${path}`,
       );
     } finally {
       cancel?.removeEventListener('abort', abort);
@@ -211,10 +213,6 @@ const UNTRUSTED_CERTIFICATE = new Set([
   'UNABLE_TO_GET_ISSUER_CERT',
   'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
 ]);
-
-function isLoopback(hostname: string): boolean {
-  return hostname === 'localhost' || hostname === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(hostname);
-}
 
 function createAgent(base: URL, env: ApiClientOptions['env']): http.Agent {
   const proxy = proxyFor(base, env);

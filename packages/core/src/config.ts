@@ -768,7 +768,8 @@ function toUrls(host: string, where: string): { baseUrl: string; appUrl: string 
   return { baseUrl, appUrl: baseUrl.replace(/^(https?:\/\/)api\./i, '$1app.') };
 }
 
-function isLoopback(hostname: string): boolean {
+/** Plain HTTP is allowed only to these: the token never crosses a network unencrypted. */
+export function isLoopback(hostname: string): boolean {
   return hostname === 'localhost' || hostname === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(hostname);
 }
 

@@ -18,6 +18,13 @@ const COOL_DOWN_MS = 30_000;
 // Statuses after which no request of this run can succeed until the user fixes something.
 const FATAL = new Set([400, 401, 403, 404, 405, 410, 422]);
 
+/** Fatal: the token, project, run, host or certificate is wrong; a redirect means the host is (see api.ts). */
+function isFatal(error: ApiError | undefined): error is ApiError {
+  if (!error) return false;
+  if (error.code === 'API_CERTIFICATE') return true;
+  return error.status !== undefined && (FATAL.has(error.status) || (error.status >= 300 && error.status < 400));
+}
+
 /**
  * Where results go and how: the API (one rate limit, one retry policy, attachments first) or, in a dry run, numbered
  * request files. Shared by the reporters' collector and `qase-reporters upload`, so both send the same way.
@@ -111,7 +118,7 @@ export function createDelivery({ config, folder, output, env }: DeliveryOptions)
     // Cut off by the deadline: the summary says so, once.
     if (ended.signal.aborted) return;
     const apiError = error instanceof ApiError ? error : undefined;
-    if (apiError?.status !== undefined && FATAL.has(apiError.status)) fatal ??= apiError;
+    if (isFatal(apiError)) fatal ??= apiError;
     else pausedUntil = Date.now() + COOL_DOWN_MS;
     output.errorOnce((error as Error).message);
   }

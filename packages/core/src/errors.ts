@@ -16,7 +16,8 @@ export type ApiErrorCode =
   | 'API_RATE_LIMITED'
   | 'API_STORAGE_FULL'
   | 'API_SERVER'
-  | 'API_NETWORK';
+  | 'API_NETWORK'
+  | 'API_CERTIFICATE';
 
 /** What the API (or the network on the way to it) answered, in words a user can act on. */
 export class ApiError extends Error {

@@ -303,7 +303,7 @@ api.getProject('DEMO').then(() => console.log('ok'), (error) => console.log(erro
 
   it('fails with advice to set NODE_EXTRA_CA_CERTS when it is not', async () => {
     const out = await run(undefined);
-    expect(out).toMatch(/^API_NETWORK GET \/v1\/project\/DEMO → no answer from 127\.0\.0\.1:\d+ \(DEPTH_ZERO_SELF_SIGNED_CERT: /);
+    expect(out).toMatch(/^API_CERTIFICATE GET \/v1\/project\/DEMO → no answer from 127\.0\.0\.1:\d+ \(DEPTH_ZERO_SELF_SIGNED_CERT: /);
     expect(out).toContain('set NODE_EXTRA_CA_CERTS to its PEM file');
     expect(out).not.toContain(TOKEN);
   });

@@ -96,7 +96,8 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
   }
 
   function retryDelay(error: unknown, attempt: number): number | undefined {
-    if (!(error instanceof ApiError) || !isRetryableStatus(error.status)) return undefined;
+    // An untrusted certificate stays untrusted: resending cannot help, a CA (NODE_EXTRA_CA_CERTS) can.
+    if (!(error instanceof ApiError) || error.code === 'API_CERTIFICATE' || !isRetryableStatus(error.status)) return undefined;
     const now = effects.now();
     if (error.status === 429) {
       // One 429 pauses every request of the process, not just the one that got it.

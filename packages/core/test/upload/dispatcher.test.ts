@@ -95,6 +95,14 @@ describe('the dispatcher', () => {
     expect(calls()).toBe(1);
   });
 
+  it('does not resend when the certificate is untrusted: only a CA can fix that', async () => {
+    const { effects } = fakeEffects();
+    const untrusted = new ApiError('→ no answer (DEPTH_ZERO_SELF_SIGNED_CERT)', 'API_CERTIFICATE', undefined, 'GET', '/v1/project/DEMO');
+    const { call, calls } = flaky(untrusted);
+    await expect(dispatcher(effects).run(call)).rejects.toMatchObject({ code: 'API_CERTIFICATE' });
+    expect(calls()).toBe(1);
+  });
+
   it('never has more requests in flight than allowed', async () => {
     const { effects } = fakeEffects();
     const d = dispatcher(effects, { maxConcurrentRequests: 2 });
