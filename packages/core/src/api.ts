@@ -48,6 +48,8 @@ export interface ApiClient {
   getRun(project: string, runId: number, cancel?: Cancel): Promise<RunInfo>;
   completeRun(project: string, runId: number, cancel?: Cancel): Promise<void>;
   makeRunPublic(project: string, runId: number, cancel?: Cancel): Promise<string>;
+  /** Links the run to an issue of the workspace's Jira integration (`PROJ-123`). */
+  linkRunToIssue(project: string, runId: number, tracker: 'jira-cloud' | 'jira-server', issue: string, cancel?: Cancel): Promise<void>;
   findEnvironmentId(project: string, slug: string, cancel?: Cancel): Promise<number | undefined>;
   listConfigurations(project: string, cancel?: Cancel): Promise<ConfigurationGroup[]>;
   createConfigurationGroup(project: string, title: string, cancel?: Cancel): Promise<number>;
@@ -138,6 +140,12 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
         subject: { project, runId },
         json: { status: true },
       })).url,
+    linkRunToIssue: async (project, runId, tracker, issue, cancel) => {
+      await call('POST', `v1/run/${seg(project)}/external-issue`, cancel, {
+        subject: { project, runId },
+        json: { type: tracker, links: [{ run_id: runId, external_issue: issue }] },
+      });
+    },
     findEnvironmentId: async (project, slug, cancel) => {
       const list = await call<{ entities?: { id: number; slug: string }[] }>(
         'GET', `v1/environment/${seg(project)}`, cancel, { subject: { project }, query: { slug, limit: '100' } });

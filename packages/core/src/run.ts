@@ -15,6 +15,8 @@ export interface RunPlan {
   tags: string[];
   configurations: ConfigurationValue[];
   createConfigurations: boolean;
+  /** An issue of the workspace's Jira integration the run is linked to. */
+  externalLink?: { type: 'jiraCloud' | 'jiraServer'; link: string };
   /** `YYYY-MM-DD HH:MM:SS` UTC: no result of the run starts before it. */
   startTime: string;
 }
@@ -29,6 +31,7 @@ export function planRun(config: Config, startedAtMs: number, defaults: { title: 
     tags: [...run.tags],
     configurations: [...config.testops.configurations.values],
     createConfigurations: config.testops.configurations.createIfNotExists,
+    externalLink: config.testops.run.externalLink && { ...config.testops.run.externalLink },
     startTime: runStartTime(startedAtMs),
   };
 }
@@ -70,7 +73,15 @@ export async function createRun(
     }
   }
   if (plan.configurations.length > 0) body.configurations = await configurationIds(plan, project, api, dispatcher, warn);
-  return dispatcher.run((c) => api.createRun(project, body, c));
+  const runId = await dispatcher.run((c) => api.createRun(project, body, c));
+  if (plan.externalLink) {
+    const { type, link } = plan.externalLink;
+    const tracker = type === 'jiraCloud' ? 'jira-cloud' : 'jira-server';
+    // The run exists and results can go: a link the API refuses is worth a warning, not the run.
+    await dispatcher.run((c) => api.linkRunToIssue(project, runId, tracker, link, c)).catch((error: Error) =>
+      warn(`run ${runId} was not linked to ${link}: ${error.message} Check QASE_TESTOPS_RUN_EXTERNAL_LINK.`));
+  }
+  return runId;
 }
 
 async function configurationIds(

@@ -218,6 +218,20 @@ async function publishRun(ctx: Context, request: ApiRequest): Promise<Reply> {
   return ok({ url: `${ctx.baseUrl}/public/report/${hash}` });
 }
 
+async function linkExternalIssue(ctx: Context, request: ApiRequest): Promise<Reply> {
+  const body = await readJson(ctx, request);
+  if ('reply' in body) return body.reply;
+  const errors = validate(body.value, schemas.runExternalIssue);
+  if (Object.keys(errors).length > 0 || !isObject(body.value)) return v1Invalid(errors);
+  const { type, links } = body.value as { type: string; links: { run_id: number; external_issue?: string | null }[] };
+  for (const link of links) {
+    const run = ctx.store.runs.get(link.run_id);
+    if (run?.project !== request.project) return v1Error(404, `Run ${link.run_id} not found in project ${request.project}.`);
+    run.externalIssue = link.external_issue ? { type, issue: link.external_issue } : undefined;
+  }
+  return ok();
+}
+
 /** The checks every results endpoint makes before validating results one by one. */
 async function readResults(
   ctx: Context,
@@ -382,6 +396,7 @@ export const routes: readonly Route[] = [
   { method: 'GET', pattern: new RegExp(`^/v1/run/${project}/${run}$`), handle: getRun },
   { method: 'POST', pattern: new RegExp(`^/v1/run/${project}/${run}/complete$`), handle: completeRun },
   { method: 'PATCH', pattern: new RegExp(`^/v1/run/${project}/${run}/public$`), handle: publishRun },
+  { method: 'POST', pattern: new RegExp(`^/v1/run/${project}/external-issue$`), handle: linkExternalIssue },
   { method: 'POST', pattern: new RegExp(`^/v2/${project}/run/${run}/results$`), handle: createResultsV2 },
   { method: 'POST', pattern: new RegExp(`^/v2/${project}/run/${run}/result$`), handle: createResultV2 },
   { method: 'POST', pattern: new RegExp(`^/v1/result/${project}/${run}/bulk$`), handle: createResultsV1 },

@@ -15,6 +15,8 @@ export interface RunState {
   /** How many times completion was requested (a second request is answered 200 too). */
   completions: number;
   public: boolean;
+  /** The linked issue (`PROJ-123`) and its tracker, from `POST /v1/run/{code}/external-issue`. */
+  externalIssue?: { type: string; issue: string };
 }
 
 export interface StoredResult {

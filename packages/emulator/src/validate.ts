@@ -200,6 +200,17 @@ const title255: Schema = { type: 'string', maxLength: 255 };
 export const schemas = {
   runCreate: runCreateSchema,
   runPublic: { type: 'object', properties: { status: { type: 'boolean' } }, required: ['status'] },
+  runExternalIssue: {
+    type: 'object',
+    properties: {
+      type: { type: 'string', enum: ['jira-cloud', 'jira-server'] },
+      links: {
+        type: 'array',
+        items: { type: 'object', properties: { run_id: int64, external_issue: nullableString }, required: ['run_id'] },
+      },
+    },
+    required: ['type', 'links'],
+  },
   configurationCreate: {
     type: 'object',
     properties: { title: title255, group_id: { type: 'integer' } },

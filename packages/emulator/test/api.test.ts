@@ -132,6 +132,16 @@ describe('runs', () => {
     expect(emulator.state().runs[0].public).toBe(true);
     expect((await request(emulator, 'PATCH', `/v1/run/DEMO/${runId}/public`, { json: { status: 'yes' } })).status).toBe(422);
   });
+
+  it('links a run to an external issue, and refuses an unknown tracker or run', async () => {
+    const runId = await createRun(emulator);
+    const link = (type: string, id: number) =>
+      request(emulator, 'POST', '/v1/run/DEMO/external-issue', { json: { type, links: [{ run_id: id, external_issue: 'PROJ-1' }] } });
+    expect((await link('jira-cloud', runId)).status).toBe(200);
+    expect(emulator.state().runs[0].externalIssue).toEqual({ type: 'jira-cloud', issue: 'PROJ-1' });
+    expect((await link('github', runId)).status).toBe(422);
+    expect((await link('jira-server', 999)).status).toBe(404);
+  });
 });
 
 describe('v2 results', () => {

@@ -35,6 +35,16 @@ describe('delivery to the emulator', () => {
     expect(readLog(cwd)).toContain('2000 of 2000 results delivered');
   });
 
+  it('links the run it creates to the configured Jira issue', async () => {
+    await report(cwd, qaseEnv(emulator, { QASE_TESTOPS_RUN_EXTERNAL_LINK: '{"type":"jiraServer","link":"PROJ-7"}' }), makeResults(3));
+    expect(emulator.state().runs).toMatchObject([{ externalIssue: { type: 'jira-server', issue: 'PROJ-7' }, status: 'complete' }]);
+  });
+
+  it('creates no run when no result arrives', async () => {
+    await report(cwd, qaseEnv(emulator), []);
+    expect(emulator.state().runs).toEqual([]);
+  });
+
   it('halves on 413 from a server that takes 25 per request, and sends the rest at 25 straight away', async () => {
     emulator.maxResultsPerRequest(25);
     const results = makeResults(2000);
