@@ -15,8 +15,8 @@ export default tseslint.config(
     },
   },
   {
-    // The examples are plain JavaScript test files as users write them: framework globals and require().
-    files: ['examples/**/*.{js,cjs,mjs}'],
+    // Plain JavaScript as users write it (the examples) or npm runs it (bin entry points): globals and require().
+    files: ['examples/**/*.{js,cjs,mjs}', 'packages/*/bin/*.js'],
     languageOptions: { globals: { describe: 'readonly', it: 'readonly', test: 'readonly', expect: 'readonly', jest: 'readonly', before: 'readonly', after: 'readonly', beforeEach: 'readonly', afterEach: 'readonly' } },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },

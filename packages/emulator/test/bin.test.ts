@@ -9,13 +9,14 @@ import { promisify } from 'node:util';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 
 const packageDir = fileURLToPath(new URL('..', import.meta.url));
-const cli = join(packageDir, 'dist', 'cli.js');
+const cli = join(packageDir, 'bin', 'qase-reporters-emulator.js');
+const built = join(packageDir, 'dist', 'cli.js');
 const children: ChildProcess[] = [];
 
 // `npm test` builds first; a direct `vitest run` after editing src rebuilds here so the binary is current.
 beforeAll(() => {
   const sources = readdirSync(join(packageDir, 'src')).map((file) => statSync(join(packageDir, 'src', file)).mtimeMs);
-  if (existsSync(cli) && statSync(cli).mtimeMs >= Math.max(...sources)) return;
+  if (existsSync(built) && statSync(built).mtimeMs >= Math.max(...sources)) return;
   const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
   execFileSync(process.execPath, [tsc, '-p', packageDir]);
 }, 60_000);
@@ -42,10 +43,11 @@ function startCli(args: string[], env: NodeJS.ProcessEnv = {}): { child: ChildPr
 }
 
 describe('qase-reporters-emulator', () => {
-  it('is the package bin, a Node script', () => {
+  it('is the package bin, an executable Node script that exists before the build (so npm links it)', () => {
     const manifest = JSON.parse(readFileSync(join(packageDir, 'package.json'), 'utf8')) as { bin: Record<string, string> };
-    expect(manifest.bin).toEqual({ 'qase-reporters-emulator': './dist/cli.js' });
+    expect(manifest.bin).toEqual({ 'qase-reporters-emulator': './bin/qase-reporters-emulator.js' });
     expect(readFileSync(cli, 'utf8').split('\n')[0]).toBe('#!/usr/bin/env node');
+    expect(statSync(cli).mode & 0o111).not.toBe(0);
   });
 
   it('prints exactly one line, its URL, serves with the flags given, and stops on SIGTERM', async () => {
