@@ -1,17 +1,17 @@
 // The real `qase-reporters` bin in child processes against the emulator. Assertions are on the exit code, on what
 // the emulator stored, and on the lines the user reads.
-import { execFile, spawn } from 'node:child_process';
-import { createHash, randomUUID } from 'node:crypto';
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { startEmulator, type Emulator } from '@qase-reporters/emulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
+import { REPO, run, sha256, tempDir, writeProject } from './harness';
+import type { Run } from './harness';
 
-const ROOT = resolve(__dirname, '../..');
-const CLI = join(ROOT, 'packages/cli/dist/cli.js');
-const TMP = join(ROOT, 'test/.tmp', `cli-${randomUUID().slice(0, 8)}`);
+const CLI = join(REPO, 'packages/cli/dist/cli.js');
+const TMP = tempDir('cli');
 const TOKEN = 'tok-cli-4b1d9e7a2c5f';
 const SHA = '1a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d';
 
@@ -45,27 +45,17 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await emulator?.close();
-  rmSync(TMP, { recursive: true, force: true });
 });
-
-interface Result {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
 
 /** Only what the test gives: the CI variables of the machine running the tests must not leak into titles. */
 function childEnv(env: Record<string, string>): Record<string, string> {
   return { PATH: process.env.PATH ?? '', ...env };
 }
 
-function cli(args: string[], options: { cwd?: string; env?: Record<string, string> } = {}): Promise<Result> {
-  return new Promise((done) => {
-    execFile(process.execPath, [CLI, ...args], { cwd: options.cwd ?? TMP, env: childEnv(options.env ?? {}), timeout: 60_000 }, (error, stdout, stderr) => {
-      printed.push(stdout, stderr);
-      done({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr });
-    });
-  });
+async function cli(args: string[], options: { cwd?: string; env?: Record<string, string> } = {}): Promise<Run> {
+  const result = await run(process.execPath, [CLI, ...args], { cwd: options.cwd ?? TMP, env: childEnv(options.env ?? {}), inherit: false, timeoutMs: 60_000 });
+  printed.push(result.stdout, result.stderr);
+  return result;
 }
 
 function api(extra: Record<string, string> = {}, target: Emulator = emulator): Record<string, string> {
@@ -74,14 +64,12 @@ function api(extra: Record<string, string> = {}, target: Emulator = emulator): R
 
 /** A fresh working directory, with these files in it. */
 function folder(name: string, files: Record<string, string> = {}): string {
-  const dir = join(TMP, name);
-  mkdirSync(dir, { recursive: true });
-  for (const [file, content] of Object.entries(files)) writeFileSync(join(dir, file), content);
-  return dir;
+  mkdirSync(join(TMP, name), { recursive: true });
+  return writeProject(join(TMP, name), files);
 }
 
 /** One line on stderr, nothing on stdout, no stack trace. */
-function expectOneLine(result: Result, code: number, pattern: RegExp): void {
+function expectOneLine(result: Run, code: number, pattern: RegExp): void {
   expect(result.code, result.stderr).toBe(code);
   expect(result.stdout).toBe('');
   expect(result.stderr).toMatch(/^qase: [^\n]+\n$/);
@@ -253,7 +241,7 @@ describe('run complete', () => {
   it('completes the run named by --id', async () => {
     const id = await createRun();
     const result = await cli(['run', 'complete', '--id', String(id)], { env: api() });
-    expect(result).toEqual({ code: 0, stdout: `completed run ${id}: ${emulator.url}/run/DEMO/dashboard/${id}\n`, stderr: '' });
+    expect(result).toMatchObject({ code: 0, stdout: `completed run ${id}: ${emulator.url}/run/DEMO/dashboard/${id}\n`, stderr: '' });
     expect(runOf(id)).toMatchObject({ status: 'complete', completions: 1 });
   });
 
@@ -261,7 +249,7 @@ describe('run complete', () => {
     const id = await createRun();
     expect((await cli(['run', 'complete'], { env: api({ QASE_TESTOPS_RUN_ID: String(id) }) })).code).toBe(0);
     const again = await cli(['run', 'complete'], { env: api({ QASE_TESTOPS_RUN_ID: String(id) }) });
-    expect(again).toEqual({ code: 0, stdout: `run ${id} is already complete: ${emulator.url}/run/DEMO/dashboard/${id}\n`, stderr: '' });
+    expect(again).toMatchObject({ code: 0, stdout: `run ${id} is already complete: ${emulator.url}/run/DEMO/dashboard/${id}\n`, stderr: '' });
     expect(runOf(id).completions).toBe(1);
   });
 
@@ -275,7 +263,7 @@ describe('run complete', () => {
 });
 
 describe('doctor', () => {
-  const lines = (result: Result) => result.stdout.trimEnd().split('\n').map((line) => line.replace(/ {2,}/g, ' '));
+  const lines = (result: Run) => result.stdout.trimEnd().split('\n').map((line) => line.replace(/ {2,}/g, ' '));
 
   it('passes every check, and names the CI build and the run', async () => {
     const id = await createRun();
@@ -357,11 +345,10 @@ describe('doctor', () => {
 /** A dry run of 25 results (one with an attachment) in `<name>/qase-dry-run`, written without a project or token. */
 async function dryRunFolder(name: string): Promise<string> {
   const cwd = folder(name);
-  await new Promise<void>((done, fail) => {
-    execFile(process.execPath, [join(TMP, 'producer.cjs'), '25'], {
-      cwd, env: childEnv({ QASE_MODE: 'dry-run', QASE_TESTOPS_BATCH_SIZE: '10' }),
-    }, (error) => (error ? fail(error) : done()));
+  const produced = await run(process.execPath, [join(TMP, 'producer.cjs'), '25'], {
+    cwd, env: childEnv({ QASE_MODE: 'dry-run', QASE_TESTOPS_BATCH_SIZE: '10' }), inherit: false,
   });
+  expect(produced.code, produced.stderr).toBe(0);
   return join(cwd, 'qase-dry-run');
 }
 
@@ -379,7 +366,7 @@ describe('upload of a dry-run folder', () => {
     expect(runOf(id)).toMatchObject({ title: manifest.run.create.title, status: 'complete', completions: 1 });
     expect(titlesIn(id).sort()).toEqual(Array.from({ length: 25 }, (_, i) => `result ${i + 1}`).sort());
     const [hash] = (emulator.state().results[id]!.find((r) => (r.body as { title: string }).title === 'result 1')!.body as { attachments: string[] }).attachments;
-    expect(emulator.state().attachments.find((a) => a.hash === hash)?.sha256).toBe(createHash('sha256').update('attached to result 1').digest('hex'));
+    expect(emulator.state().attachments.find((a) => a.hash === hash)?.sha256).toBe(sha256('attached to result 1'));
 
     const requests = emulator.state().requests.length;
     const second = await cli(['upload', dir], { env: api() });
@@ -530,11 +517,11 @@ describe('examples/ci', () => {
     [...text.matchAll(/npx qase-reporters ([^;\n>]+)/g)].map(([, args]) => args!.replace(/\$\{\{[^}]*\}\}/g, '1').trim().split(/\s+/));
 
   it.each(examples)('%s is valid YAML', (file) => {
-    expect(parseYaml(readFileSync(join(ROOT, 'examples/ci', file), 'utf8'))).toBeTypeOf('object');
+    expect(parseYaml(readFileSync(join(REPO, 'examples/ci', file), 'utf8'))).toBeTypeOf('object');
   });
 
   it('create the run, complete it, and upload leftovers, with commands and flags the CLI knows', async () => {
-    const calls = examples.flatMap((file) => commandsIn(readFileSync(join(ROOT, 'examples/ci', file), 'utf8')));
+    const calls = examples.flatMap((file) => commandsIn(readFileSync(join(REPO, 'examples/ci', file), 'utf8')));
     expect(new Set(calls.map((args) => args.slice(0, args[0] === 'run' ? 2 : 1).join(' ')))).toEqual(new Set(['run create', 'run complete', 'upload']));
     for (const args of calls) {
       // --help stops before any request, but not before an unknown command or flag is refused (exit 2).

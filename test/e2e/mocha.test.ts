@@ -1,36 +1,30 @@
 // The real Mocha CLI with our reporter named in .mocharc, serial and --parallel, against the emulator: what arrived
 // is what we assert on.
-import { execFile } from 'node:child_process';
-import { createHash, randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { startEmulator } from '@qase-reporters/emulator';
-import type { Emulator, EmulatorState } from '@qase-reporters/emulator';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import type { EmulatorState } from '@qase-reporters/emulator';
+import { beforeAll, describe, expect, it } from 'vitest';
+import {
+  bin,
+  contentOf,
+  dryRunResults,
+  emulatorFor,
+  expectCartCalls,
+  expectDeliveredOnce,
+  expectRetriedAttempts,
+  one,
+  resultsOf,
+  run,
+  sha256,
+  sixtyTests,
+  startFaultyEmulator,
+  tempDir,
+  testopsEnv,
+  titlesOf,
+  writeProject,
+} from './harness';
+import type { Files, ResultBody, Run, StepBody } from './harness';
 
-const REPO = resolve(__dirname, '../..');
-const MOCHA = join(REPO, 'node_modules/.bin/mocha');
-const TMP = join(REPO, 'test/.tmp', `mocha-${randomUUID().slice(0, 8)}`);
-
-type Files = Record<string, string>;
-type Body = Record<string, unknown> & {
-  id: string;
-  title: string;
-  execution: { status: string; stacktrace?: string };
-  testops_ids?: number[];
-  message?: string;
-  fields?: Record<string, string>;
-  params?: Record<string, string>;
-  param_groups?: string[][];
-  relations?: { suite: { data: { title: string }[] } };
-  attachments?: string[];
-  steps?: StepBody[];
-};
-interface StepBody {
-  data: { action: string; expected_result?: string; input_data?: string };
-  execution: { status: string; attachments?: string[] };
-  steps?: StepBody[];
-}
+const TMP = tempDir('mocha');
 
 const OPTIONS = { captureLogs: true, testops: { batch: { size: 10 } } };
 const SPEC = ['*.spec.js', '*.spec.mjs'];
@@ -196,66 +190,13 @@ const EXPECTED = [
   ['reports its process', 'passed'],
 ].sort();
 
-let emulator: Emulator;
-
-beforeAll(async () => {
-  emulator = await startEmulator();
-});
-
-afterAll(async () => {
-  await emulator?.close();
-  rmSync(TMP, { recursive: true, force: true });
-});
-
-interface Run {
-  code: number;
-  output: string;
-  dir: string;
-}
-
-function writeProject(name: string, files: Files): string {
-  const dir = join(TMP, name);
-  for (const [path, content] of Object.entries(files)) {
-    mkdirSync(dirname(join(dir, path)), { recursive: true });
-    writeFileSync(join(dir, path), content);
-  }
-  return dir;
-}
+const emulator = emulatorFor();
 
 function runMocha(dir: string, args: string[], env: Record<string, string>): Promise<Run> {
-  const clean = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('QASE_')));
-  return new Promise((done) => {
-    execFile(MOCHA, args, { cwd: dir, env: { ...clean, ...env }, timeout: 90_000 }, (error, stdout, stderr) => {
-      const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
-      done({ code, output: `${stdout}\n${stderr}`, dir });
-    });
-  });
+  return run(bin('mocha'), args, { cwd: dir, env });
 }
 
-function testopsEnv(title: string, target: Emulator = emulator): Record<string, string> {
-  return {
-    QASE_MODE: 'testops',
-    QASE_TESTOPS_API_HOST: target.url,
-    QASE_TESTOPS_API_TOKEN: target.token,
-    QASE_TESTOPS_PROJECT: 'DEMO',
-    QASE_TESTOPS_RUN_TITLE: title,
-  };
-}
-
-function resultsOf(state: EmulatorState, title: string): Body[] {
-  const run = state.runs.find((r) => r.title === title);
-  expect(run, `no run titled "${title}"`).toBeDefined();
-  return (state.results[run!.id] ?? []).map((r) => r.body as Body);
-}
-
-function one(results: Body[], title: string): Body {
-  const found = results.filter((r) => r.title === title);
-  expect(found, title).toHaveLength(1);
-  return found[0]!;
-}
-
-const sha256 = (content: string | Buffer) => createHash('sha256').update(content).digest('hex');
-const suiteOf = (result: Body) => result.relations?.suite.data.map((s) => s.title);
+const suiteOf = (result: ResultBody) => result.relations?.suite.data.map((s) => s.title);
 
 describe.each([
   { mode: 'serially', args: [], config: CONFIGS.json, processes: 'one' },
@@ -264,20 +205,20 @@ describe.each([
   { mode: 'with --parallel --jobs 2 --exit', args: ['--parallel', '--jobs', '2', '--exit'], config: CONFIGS.cjs, processes: 'several' },
 ])('Mocha $mode', ({ mode, args, config, processes }) => {
   const title = `mocha e2e ${mode}`;
-  let results: Body[];
+  let results: ResultBody[];
   let state: EmulatorState;
-  let run: Run;
+  let mocha: Run;
 
   beforeAll(async () => {
-    run = await runMocha(writeProject(`suite-${Object.keys(config)[0]}`, { ...SUITE, ...config }), args, testopsEnv(title));
-    state = emulator.state();
+    mocha = await runMocha(writeProject(join(TMP, `suite-${Object.keys(config)[0]}`), { ...SUITE, ...config }), args, testopsEnv(emulator(), { QASE_TESTOPS_RUN_TITLE: title }));
+    state = emulator().state();
     results = resultsOf(state, title);
   });
 
   it('sends every attempt of every test exactly once, with its status, and completes the run', () => {
     // Mocha's exit code is its failure count: 3 tests, a failed "before all" and a failed "after each" hook.
-    expect(run.code, run.output).toBe(5);
-    expect(results.map((r) => [r.title, r.execution.status]).sort(), run.output).toEqual(EXPECTED);
+    expect(mocha.code, mocha.output).toBe(5);
+    expect(titlesOf(results), mocha.output).toEqual(EXPECTED);
     expect(new Set(results.map((r) => r.id)).size).toBe(results.length);
     expect(state.runs.find((r) => r.title === title)?.status).toBe('complete');
   });
@@ -288,39 +229,32 @@ describe.each([
     else expect(pids.size).toBeGreaterThan(1);
   });
 
-  it('links case ids from titles and qase(), and takes the suite from file and describe blocks', () => {
+  it('links case ids from titles and qase(), and takes the suite from the describe blocks, as the official reporter', () => {
     expect(one(results, 'shows a hint')).toMatchObject({ testops_ids: [12] });
-    expect(suiteOf(one(results, 'shows a hint'))).toEqual(['cart.spec.js', 'Cart', 'empty']);
+    expect(suiteOf(one(results, 'shows a hint'))).toEqual(['Cart', 'empty']);
     const failed = one(results, 'has no total');
     expect(failed.testops_ids).toEqual([13, 14]);
     expect(failed.message).toContain('Expected values to be strictly equal');
     expect(failed.execution.stacktrace).toContain('cart.spec.js');
-    expect(suiteOf(one(results, 'runs nested steps'))).toEqual(['steps.spec.mjs', 'Steps']);
+    expect(suiteOf(one(results, 'runs nested steps'))).toEqual(['Steps']);
+  });
+
+  it("sends the official reporter's signature: ids, file, describe blocks and title as written, parameters", () => {
+    expect(one(results, 'shows a hint').signature).toBe('12::cart.spec.js::cart::empty::shows_a_hint_(qase_id:_12)');
+    expect(one(results, 'totals in EUR').signature).toBe("::cart.spec.js::cart::totals_in_eur::{'currency':'eur'}::{'total':'10'}");
   });
 
   it('applies what tests said through qase.*, afterEach hooks included', () => {
-    const contentOf = (hash: string | undefined) => state.attachments.find((a) => a.hash === hash)?.sha256;
-    const coupon = one(results, 'Coupon is applied');
-    expect(coupon).toMatchObject({ testops_ids: [15, 16], fields: { severity: 'major', layer: 'unit' }, message: 'fixed price' });
-    expect(coupon.attachments?.map(contentOf)).toEqual([sha256(SUITE['fixture.txt']!)]);
-    expect(one(results, 'moves to another suite')).toMatchObject({
-      relations: { suite: { data: [{ title: 'Checkout' }, { title: 'Payments' }] } },
-      params: { card: 'visa', country: 'NL' },
-      param_groups: [['card', 'country']],
-    });
-    expect(one(results, 'totals in EUR').params).toEqual({ currency: 'EUR', total: '10' });
-    expect(one(results, 'totals in USD').params).toEqual({ currency: 'USD', total: '11' });
-    expect(results.some((r) => r.title === 'is not reported')).toBe(false);
-    expect(one(results, 'has no total').attachments?.map(contentOf)).toEqual([sha256('failed: has no total (Qase ID: 13,14)')]);
+    expectCartCalls(state, results, SUITE['fixture.txt'] as string);
+    expect(one(results, 'has no total').attachments?.map((hash) => contentOf(state, hash))).toEqual([sha256('failed: has no total (Qase ID: 13,14)')]);
   });
 
   it('attaches what a test printed, with captureLogs on', () => {
     const [log] = one(results, 'shows a hint').attachments ?? [];
-    expect(state.attachments.find((a) => a.hash === log)?.sha256).toBe(sha256('hint shown\n'));
+    expect(contentOf(state, log)).toBe(sha256('hint shown\n'));
   });
 
   it('sends nested steps with their attachments, expected results and data', () => {
-    const contentOf = (hash: string | undefined) => state.attachments.find((a) => a.hash === hash)?.sha256;
     const sync = one(results, 'runs nested steps');
     const [outer] = sync.steps ?? [];
     expect(sync.steps).toHaveLength(1);
@@ -328,9 +262,9 @@ describe.each([
     expect(outer?.steps?.map((s) => [s.data, s.execution.status])).toEqual([
       [{ action: 'inner', expected_result: 'inner expected', input_data: 'inner data' }, 'passed'],
     ]);
-    expect(contentOf(outer?.execution.attachments?.[0])).toBe(sha256('made in outer'));
-    expect(contentOf(outer?.steps?.[0]?.execution.attachments?.[0])).toBe(sha256(JSON.stringify({ inner: true })));
-    expect(sync.attachments?.map(contentOf)).toEqual([sha256('bytes of the test')]);
+    expect(contentOf(state, outer?.execution.attachments?.[0])).toBe(sha256('made in outer'));
+    expect(contentOf(state, outer?.steps?.[0]?.execution.attachments?.[0])).toBe(sha256(JSON.stringify({ inner: true })));
+    expect(sync.attachments?.map((hash) => contentOf(state, hash))).toEqual([sha256('bytes of the test')]);
 
     const shape = (steps: StepBody[] = []): unknown[] => steps.map((s) => [s.data.action, s.execution.status, shape(s.steps)]);
     expect(shape(one(results, 'runs nested async steps').steps)).toEqual([['load', 'passed', [['fetch', 'passed', []], ['parse', 'passed', []]]]]);
@@ -340,21 +274,12 @@ describe.each([
   });
 
   it('sends each attempt of a retried test with its own steps, the pass after failures flaky', () => {
-    // Batches may arrive in any order; each attempt is known by its step.
-    const attempts = results.filter((r) => r.title === 'passes on the third attempt');
-    const summary = attempts.map((r) => [r.execution.status, r.steps?.map((s) => [s.data.action, s.execution.status]), r.fields?.is_flaky]);
-    expect(summary.sort((a, b) => JSON.stringify(a[1]).localeCompare(JSON.stringify(b[1])))).toEqual([
-      ['failed', [['attempt 1', 'failed']], undefined],
-      ['failed', [['attempt 2', 'failed']], undefined],
-      ['passed', [['attempt 3', 'passed']], 'true'],
-    ]);
-    const broken = results.filter((r) => r.title === 'always fails');
-    expect(broken.map((r) => [r.message, r.fields?.is_flaky])).toEqual(Array(3).fill(['broken for good', undefined]));
+    expectRetriedAttempts(results, 'broken for good');
   });
 
   it('fails the tests a failed hook ran for or kept from running', () => {
     expect(one(results, 'never runs').message).toBe('"before all" hook for "never runs" failed: db down');
-    expect(suiteOf(one(results, 'never runs either'))).toEqual(['hooks.spec.js', 'Broken setup', 'nested']);
+    expect(suiteOf(one(results, 'never runs either'))).toEqual(['Broken setup', 'nested']);
     expect(one(results, 'never runs either').message).toBe('"before all" hook for "never runs" failed: db down');
     const cleanup = '"after each" hook for "runs, then its cleanup fails" failed: cleanup failed';
     expect(one(results, 'runs, then its cleanup fails').message).toBe(cleanup);
@@ -364,46 +289,24 @@ describe.each([
 
 describe('Mocha in a dry run', () => {
   it('writes the requests it would have sent, and uploads nothing', async () => {
-    const before = emulator.state().requests.length;
-    const dir = writeProject('dry-run', { ...SUITE, ...CONFIGS.json });
-    const run = await runMocha(dir, ['--parallel', '--jobs', '2'], { QASE_MODE: 'dry-run' });
+    const before = emulator().state().requests.length;
+    const dir = writeProject(join(TMP, 'dry-run'), { ...SUITE, ...CONFIGS.json });
+    const mocha = await runMocha(dir, ['--parallel', '--jobs', '2'], { QASE_MODE: 'dry-run' });
 
-    const folder = join(dir, 'qase-dry-run', 'requests');
-    const sent = readdirSync(folder).flatMap((file) => (JSON.parse(readFileSync(join(folder, file), 'utf8')) as { results: Body[] }).results);
-    expect(sent.map((r) => [r.title, r.execution.status]).sort(), run.output).toEqual(EXPECTED);
+    const sent = dryRunResults(dir);
+    expect(titlesOf(sent), mocha.output).toEqual(EXPECTED);
     expect(one(sent, 'runs nested steps').steps?.[0]?.steps?.[0]?.data.action).toBe('inner');
-    expect(emulator.state().requests.length).toBe(before);
+    expect(emulator().state().requests.length).toBe(before);
   });
 });
 
 describe('Mocha against an API that refuses large requests and drops answers', () => {
-  let faulty: Emulator;
-
-  beforeAll(async () => {
-    faulty = await startEmulator();
-  });
-
-  afterAll(async () => {
-    await faulty?.close();
-  });
+  const faulty = emulatorFor(startFaultyEmulator);
 
   it('still delivers every result exactly once', async () => {
-    const files: Files = { ...CONFIGS.json };
-    for (const file of ['a', 'b', 'c']) {
-      files[`${file}.spec.js`] = `for (let i = 0; i < 20; i++) it(\`${file} \${i}\`, function () {});\n`;
-    }
-    // 413 above 4 results per request (ours are 10) and a fifth of the requests stored but never answered.
-    faulty.maxResultsPerRequest(4);
-    faulty.dropAfterCommit(0.2);
-
-    const run = await runMocha(writeProject('faults', files), ['--parallel', '--jobs', '2', '--exit'], testopsEnv('mocha e2e faults', faulty));
-
-    const state = faulty.state();
-    const titles = resultsOf(state, 'mocha e2e faults').map((r) => r.title).sort();
-    const expected = ['a', 'b', 'c'].flatMap((file) => Array.from({ length: 20 }, (_, i) => `${file} ${i}`)).sort();
-    expect(titles, run.output).toEqual(expected);
-    expect(state.requests.some((r) => r.status === 413)).toBe(true);
-    expect(state.requests.some((r) => r.dropped)).toBe(true);
-    expect(existsSync(join(TMP, 'faults', '.qase'))).toBe(false); // nothing left undelivered in the outbox
+    const { files, titles } = sixtyTests((name, title) => [`${name}.spec.js`, `for (let i = 0; i < 20; i++) it(${title}, function () {});\n`]);
+    const dir = writeProject(join(TMP, 'faults'), { ...files, ...CONFIGS.json });
+    const mocha = await runMocha(dir, ['--parallel', '--jobs', '2', '--exit'], testopsEnv(faulty(), { QASE_TESTOPS_RUN_TITLE: 'mocha e2e faults' }));
+    expectDeliveredOnce(faulty(), 'mocha e2e faults', titles, mocha, dir);
   });
 });

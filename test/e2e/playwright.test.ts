@@ -1,39 +1,15 @@
-import { spawn } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { startEmulator } from '@qase-reporters/emulator';
-import type { Emulator, EmulatorState } from '@qase-reporters/emulator';
-import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
-
 // Real `playwright test` runs (tests that need no browser) with our reporter, against the emulator. Assertions are
 // on what the emulator stored, never on what Playwright printed; the output only explains a failure.
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { startEmulator } from '@qase-reporters/emulator';
+import type { Emulator, EmulatorState } from '@qase-reporters/emulator';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { bin, contentOf, createRun, dryRunResults, run, sha256, tempDir, testopsEnv, writeProject } from './harness';
+import type { Files, ResultBody } from './harness';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const TMP = join(ROOT, 'test/.tmp/playwright-e2e');
-const PLAYWRIGHT = join(ROOT, 'node_modules/.bin/playwright');
+const TMP = tempDir('playwright');
 const PNG = Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000', 'hex');
-
-interface StepBody {
-  data: { action: string; expected_result?: string; input_data?: string };
-  execution: { status: string; attachments?: string[] };
-  steps?: StepBody[];
-}
-
-interface ResultBody {
-  id: string;
-  title: string;
-  message?: string;
-  testops_ids?: number[];
-  execution: { status: string; start_time: number; stacktrace?: string; error_context?: string };
-  steps?: StepBody[];
-  attachments?: string[];
-  params?: Record<string, string>;
-  param_groups?: string[][];
-  fields?: Record<string, string>;
-  relations?: { suite: { data: { title: string }[] } };
-}
 
 let emulator: Emulator;
 
@@ -45,20 +21,9 @@ afterEach(async () => {
   await emulator.close();
 });
 
-afterAll(() => {
-  rmSync(TMP, { recursive: true, force: true });
-});
-
 /** A Playwright project in a fresh folder (its own package.json keeps Playwright's output inside it). */
-function project(name: string, files: Record<string, string | Buffer>): string {
-  const dir = join(TMP, name);
-  rmSync(dir, { recursive: true, force: true });
-  const all = { 'package.json': JSON.stringify({ name: `pw-${name}`, private: true }), ...files };
-  for (const [path, content] of Object.entries(all)) {
-    mkdirSync(dirname(join(dir, path)), { recursive: true });
-    writeFileSync(join(dir, path), content);
-  }
-  return dir;
+function project(name: string, files: Files): string {
+  return writeProject(join(TMP, name), { 'package.json': JSON.stringify({ name: `pw-${name}`, private: true }), ...files });
 }
 
 /** A CommonJS config; the `extra` lines come after the defaults, so they can override them. */
@@ -73,28 +38,9 @@ function cjsConfig(extra = ''): string {
 `;
 }
 
-/** The emulator as the API, through the environment, as CI would configure it. */
-function qaseEnv(extra: Record<string, string> = {}): Record<string, string> {
-  return {
-    QASE_MODE: 'testops',
-    QASE_TESTOPS_API_HOST: emulator.url,
-    QASE_TESTOPS_API_TOKEN: emulator.token,
-    QASE_TESTOPS_PROJECT: 'DEMO',
-    ...extra,
-  };
-}
-
 /** Runs the Playwright CLI; resolves with its output whatever the exit code (failing tests exit 1 on purpose). */
-function run(cwd: string, args: string[], env: Record<string, string> = {}): Promise<string> {
-  const inherited = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('QASE_') && !key.startsWith('PLAYWRIGHT_')));
-  return new Promise((resolve, reject) => {
-    const child = spawn(PLAYWRIGHT, args, { cwd, env: { ...inherited, ...env } });
-    let output = '';
-    child.stdout.on('data', (chunk) => (output += chunk));
-    child.stderr.on('data', (chunk) => (output += chunk));
-    child.on('error', reject);
-    child.on('close', () => resolve(output));
-  });
+async function playwright(cwd: string, args: string[], env: Record<string, string> = {}): Promise<string> {
+  return (await run(bin('playwright'), args, { cwd, env, hide: /^PLAYWRIGHT_/ })).output;
 }
 
 function onlyRun(state: EmulatorState): { id: number; status: string; completions: number; startTime: number; results: ResultBody[] } {
@@ -107,13 +53,9 @@ function byTitle(results: ResultBody[], title: string): ResultBody[] {
   return results.filter((r) => r.title === title);
 }
 
-function sha256(content: string | Buffer): string {
-  return createHash('sha256').update(content).digest('hex');
-}
-
 /** The SHA-256 of the bytes the emulator received for each attachment hash in `hashes`. */
 function contents(state: EmulatorState, hashes: readonly string[] = []): string[] {
-  return hashes.map((hash) => state.attachments.find((a) => a.hash === hash)?.sha256 ?? `missing ${hash}`);
+  return hashes.map((hash) => contentOf(state, hash) ?? `missing ${hash}`);
 }
 
 function titles(results: ResultBody[]): string[] {
@@ -171,7 +113,7 @@ test.use({ trace: 'on' });
 test('records a trace', async ({ request }) => { await request.get('data:,hello').catch(() => undefined); });
 `,
     });
-    const output = await run(dir, ['test'], qaseEnv());
+    const output = await playwright(dir, ['test'], testopsEnv(emulator));
     const state = emulator.state();
     const runState = onlyRun(state);
     const { results } = runState;
@@ -205,6 +147,8 @@ test('records a trace', async ({ request }) => { await request.get('data:,hello'
     expect(ids('ids by annotation')).toEqual([6, 7]);
     expect(ids('ids by qase.id')).toEqual([8, 9]);
     expect(byTitle(results, 'fails')[0].relations?.suite.data.map((s) => s.title)).toEqual(['checkout.spec.js', 'Checkout']);
+    // The official reporter's signature: ids, title path (file, describe blocks, the title as written).
+    expect(byTitle(results, 'one id by qase()')[0].signature).toBe('1::checkout.spec.js::checkout::one_id_by_qase()_(qase_id:_1)');
 
     const [steps] = byTitle(results, 'steps');
     expect(steps.steps).toMatchObject([
@@ -256,7 +200,7 @@ test(qase(21, 'runs in both'), async () => {
 });
 `,
     });
-    const output = await run(dir, ['test'], qaseEnv());
+    const output = await playwright(dir, ['test'], testopsEnv(emulator));
     const state = emulator.state();
     const { results } = onlyRun(state);
 
@@ -264,25 +208,25 @@ test(qase(21, 'runs in both'), async () => {
       ['runs in both', [21], { project: 'chromium' }],
       ['runs in both', [21], { project: 'firefox' }],
     ]);
+    // As in the official reporter, a named project is the first level of the suite and of the signature.
+    expect(results.map((r) => [r.relations?.suite.data.map((s) => s.title), r.signature]).sort()).toEqual([
+      [['chromium', 'both.spec.js'], '21::chromium::both.spec.js::runs_in_both_(qase_id:_21)'],
+      [['firefox', 'both.spec.js'], '21::firefox::both.spec.js::runs_in_both_(qase_id:_21)'],
+    ]);
     const logs = results.map((r) => state.attachments.find((a) => a.hash === r.attachments?.[0])?.sha256);
     expect(logs.sort()).toEqual([sha256('printed in chromium\n'), sha256('printed in firefox\n')].sort());
   });
 
   it('sends two shards into one existing run, and neither completes it', async () => {
-    const created = await fetch(`${emulator.url}/v1/run/DEMO`, {
-      method: 'POST',
-      headers: { Token: emulator.token, 'Content-Type': 'application/json' },
-      body: JSON.stringify({ title: 'Sharded run' }),
-    });
-    const runId = ((await created.json()) as { result: { id: number } }).result.id;
+    const runId = await createRun(emulator, 'Sharded run');
     const dir = project('shards', {
       // Each shard has its own output folder, as on two CI machines: Playwright empties it when it starts.
       'playwright.config.js': cjsConfig("fullyParallel: true, outputDir: 'test-results/' + process.env.SHARD,"),
       'tests/a.spec.js': `const { test } = require('@playwright/test');\nfor (const n of [1, 2, 3, 4]) test('a' + n, async () => {});\n`,
       'tests/b.spec.js': `const { test } = require('@playwright/test');\nfor (const n of [1, 2, 3, 4]) test('b' + n, async () => {});\n`,
     });
-    const env = qaseEnv({ QASE_TESTOPS_RUN_ID: String(runId) });
-    const outputs = await Promise.all([1, 2].map((shard) => run(dir, ['test', `--shard=${shard}/2`], { ...env, SHARD: String(shard) })));
+    const env = testopsEnv(emulator, { QASE_TESTOPS_RUN_ID: String(runId) });
+    const outputs = await Promise.all([1, 2].map((shard) => playwright(dir, ['test', `--shard=${shard}/2`], { ...env, SHARD: String(shard) })));
     const state = emulator.state();
     const runState = onlyRun(state);
 
@@ -314,11 +258,11 @@ test('b3', async () => { test.skip(); });
     const blobs = join(dir, 'all-blobs');
     // One after the other: they share the project folder, which each Playwright run cleans when it starts.
     for (const shard of [1, 2]) {
-      await run(dir, ['test', `--shard=${shard}/2`, '--reporter=blob'], { PLAYWRIGHT_BLOB_OUTPUT_FILE: join(blobs, `shard-${shard}.zip`) });
+      await playwright(dir, ['test', `--shard=${shard}/2`, '--reporter=blob'], { PLAYWRIGHT_BLOB_OUTPUT_FILE: join(blobs, `shard-${shard}.zip`) });
     }
     expect(readdirSync(blobs).sort()).toEqual(['shard-1.zip', 'shard-2.zip']);
     const mergedAtMs = Date.now();
-    const output = await run(dir, ['merge-reports', '--reporter=@qase-reporters/playwright', blobs], qaseEnv());
+    const output = await playwright(dir, ['merge-reports', '--reporter=@qase-reporters/playwright', blobs], testopsEnv(emulator));
     const state = emulator.state();
     const runState = onlyRun(state);
     const { results } = runState;
@@ -349,10 +293,8 @@ test(qase(41, 'first'), async () => { qase.attach({ name: 'note.txt', content: '
 test('second', async () => { await qase.step('a step', async () => {}); });
 `,
     });
-    await run(dir, ['test'], { QASE_MODE: 'dry-run' });
-    const folder = join(dir, 'qase-dry-run');
-    const sent = readdirSync(join(folder, 'requests'))
-      .flatMap((file) => (JSON.parse(readFileSync(join(folder, 'requests', file), 'utf8')) as { results: ResultBody[] }).results);
+    await playwright(dir, ['test'], { QASE_MODE: 'dry-run' });
+    const sent = dryRunResults(dir);
 
     expect(sent.map((r) => [r.title, r.testops_ids, r.steps?.map((s) => s.data.action)]).sort()).toEqual([
       ['first', [41], undefined],
@@ -372,7 +314,7 @@ const { test } = require('@playwright/test');
 for (let n = 1; n <= 30; n++) test('test ' + String(n).padStart(2, '0'), async () => {});
 `,
     });
-    const output = await run(dir, ['test'], qaseEnv());
+    const output = await playwright(dir, ['test'], testopsEnv(emulator));
     const state = emulator.state();
     const runState = onlyRun(state);
 

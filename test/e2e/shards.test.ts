@@ -2,17 +2,16 @@
 // with our reporter, each in its own checkout, all sending into that run at the same time against one token's
 // shared rate limit, then `qase-reporters run complete`. The emulator must hold every result exactly once, and the
 // run must be completed once, after the last shard.
-import { execFile, spawn } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { startEmulator, type Emulator, type EmulatorState } from '@qase-reporters/emulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bin, REPO, run, tempDir, writeProject } from './harness';
+import type { Run } from './harness';
 
-const ROOT = resolve(__dirname, '../..');
-const CLI = join(ROOT, 'packages/cli/dist/cli.js');
-const JEST = join(ROOT, 'node_modules/.bin/jest');
-const TMP = join(ROOT, 'test/.tmp', `shards-${randomUUID().slice(0, 8)}`);
+const CLI = join(REPO, 'packages/cli/dist/cli.js');
+const TMP = tempDir('shards');
 const SHARDS = 8;
 const FILES = 24;
 const TESTS_PER_FILE = 12;
@@ -58,7 +57,7 @@ let emulator: Emulator;
 let runId: number;
 let shards: Finished[];
 let afterShards: EmulatorState;
-let completed: { code: number; stdout: string; stderr: string };
+let completed: Run;
 let state: EmulatorState;
 
 /** Only what a CI job would set: the variables of the machine running the tests must not leak in. */
@@ -70,21 +69,13 @@ function qaseEnv(extra: Record<string, string> = {}): Record<string, string> {
   return { QASE_TESTOPS_API_HOST: emulator.url, QASE_TESTOPS_API_TOKEN: emulator.token, QASE_TESTOPS_PROJECT: 'DEMO', ...extra };
 }
 
-function cli(args: string[], env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((done) => {
-    execFile(process.execPath, [CLI, ...args], { cwd: TMP, env: childEnv(env), timeout: 60_000 }, (error, stdout, stderr) => {
-      done({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr });
-    });
-  });
+function cli(args: string[], env: Record<string, string>): Promise<Run> {
+  return run(process.execPath, [CLI, ...args], { cwd: TMP, env: childEnv(env), inherit: false, timeoutMs: 60_000 });
 }
 
 /** One CI job's checkout of the project. */
 function checkout(shard: number): string {
-  const dir = join(TMP, `job-${shard}`);
-  for (const [path, content] of Object.entries(PROJECT)) {
-    mkdirSync(join(dir, path, '..'), { recursive: true });
-    writeFileSync(join(dir, path), content);
-  }
+  const dir = writeProject(join(TMP, `job-${shard}`), PROJECT);
   mkdirSync(join(dir, '.tmp'));
   return dir;
 }
@@ -93,7 +84,7 @@ async function runShards(barrierDir: string): Promise<Finished[]> {
   const running = Array.from({ length: SHARDS }, (_, i) => {
     const shard = i + 1;
     const dir = checkout(shard);
-    const child = spawn(JEST, [`--shard=${shard}/${SHARDS}`, '--ci', '--runInBand'], {
+    const child = spawn(bin('jest'), [`--shard=${shard}/${SHARDS}`, '--ci', '--runInBand'], {
       cwd: dir,
       env: childEnv({
         ...qaseEnv({ QASE_MODE: 'testops', QASE_TESTOPS_RUN_ID: String(runId), QASE_TESTOPS_BATCH_SIZE: '1' }),
@@ -141,7 +132,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await emulator?.close();
-  rmSync(TMP, { recursive: true, force: true });
 });
 
 describe(`${SHARDS} Jest shards reporting into one run created by qase-reporters`, () => {

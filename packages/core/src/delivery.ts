@@ -101,7 +101,7 @@ export function createDelivery({ config, folder, output, env }: DeliveryOptions)
     });
     return async (batch: readonly ResultBody[]): Promise<void> => {
       const results = await attachments.resolve(batch);
-      // Sending starts only once the run exists (see `ready`), so the id is known here.
+      // Callers send only once the run exists (the collector's pump, uploadFolder), so the id is known here.
       const id = runId!;
       await dispatcher.run((c) => client.createResults(project, id, results, c));
     };

@@ -1,6 +1,7 @@
 import type { ResultBody, StepBody } from './api-types';
 import type { Config } from './config';
 import type { Attachment, Step, TestResult } from './model';
+import { toSignature } from './signature';
 
 export interface MappingContext {
   config: Config;
@@ -100,23 +101,7 @@ function toDurationMs(ms: number): number {
   return Math.max(0, Math.round(ms));
 }
 
-/**
- * The official reporters' signature, so results keep matching the cases those reporters created:
- * `<case ids joined by ->::<suite path and title, lower case, spaces as _, joined by ::>::{'param':'value'}::…`,
- * each part only when present.
- */
+/** The signature of a result whose adapter gave none: ids, suite path and title, params (see `toSignature`). */
 function signatureOf(result: TestResult): string {
-  const parts: string[] = [];
-  if (result.caseIds.length > 0) parts.push(result.caseIds.join('-'));
-  const path = [...result.suitePath, result.title]
-    .flatMap((title) => title.split('::'))
-    .flatMap((title) => title.split('\t'))
-    .map((title) => title.trim().replace(/\s+/g, '_').toLowerCase())
-    .filter(Boolean);
-  if (path.length > 0) parts.push(path.join('::'));
-  const params = Object.entries(result.params)
-    .map(([name, value]) => `{'${name.toLowerCase()}':'${value.toLowerCase()}'}`)
-    .join('::');
-  if (params) parts.push(params);
-  return parts.join('::');
+  return toSignature(result.caseIds.length > 0 ? result.caseIds : null, [...result.suitePath, result.title], result.params);
 }

@@ -40,7 +40,7 @@ export class QaseReporter implements Reporter {
     const attempts = this.#attempts.get(test.path) ?? [];
     this.#attempts.delete(test.path);
     try {
-      const results = toTestResults(file, { rootDir: test.context.config.rootDir, attempts, metadata: this.#metadataOf(test.path) });
+      const results = toTestResults(file, { cwd: process.cwd(), attempts, metadata: this.#metadataOf(test.path) });
       for (const result of results) this.#collector.add(result);
     } catch (error) {
       // A reporter that throws here fails Jest's run; losing one file's results is the smaller harm.

@@ -1,9 +1,9 @@
 // Jest's results of one test file → core's TestResults, one per attempt. Pure.
 import { relative, sep } from 'node:path';
 import type { TestCaseResult, TestResult as FileResult } from '@jest/reporters';
-import { applyMetadata, createTestResult, parseCaseIds } from '@qase-reporters/core';
+import { applyMetadata, createTestResult, mergeMetadata, parseCaseIds, toSignature, toSignaturePart } from '@qase-reporters/core';
 import type { Status, TestError, TestMetadata, TestResult } from '@qase-reporters/core';
-import { keyOf, mergeMetadata } from './transport';
+import { keyOf } from './transport';
 
 type JestTest = FileResult['testResults'][number];
 
@@ -19,8 +19,8 @@ const STATUS: Record<JestTest['status'], Status> = {
 };
 
 export interface FileContext {
-  /** The project's rootDir: the file's path in the suite path is relative to it. */
-  rootDir: string;
+  /** The working directory: the file's path in the suite path is relative to it, as in the official reporter. */
+  cwd: string;
   /**
    * Attempts reported one by one through onTestCaseResult, in arrival order. Only the earlier attempts of retried
    * tests are taken from here: the test file's result has the last attempt of each test and nothing else.
@@ -32,7 +32,7 @@ export interface FileContext {
 
 /** Every attempt of every test of the file, in Jest's order; tests that called `qase.ignore()` are left out. */
 export function toTestResults(file: Pick<FileResult, 'testFilePath' | 'testResults'>, context: FileContext): TestResult[] {
-  const filePath = relative(context.rootDir, file.testFilePath).split(sep).join('/');
+  const filePath = relative(context.cwd, file.testFilePath).split(sep);
   const unclaimed = [...context.attempts];
   const seen = new Map<string, number>();
   const results: TestResult[] = [];
@@ -67,14 +67,17 @@ function metadataOf(metadata: FileContext['metadata'], fullName: string, occurre
   return mergeMetadata(any ?? {}, own ?? {});
 }
 
-function toTestResult(test: JestTest | TestCaseResult, filePath: string, attempt: number, flaky: boolean, meta: TestMetadata): TestResult {
+function toTestResult(test: JestTest | TestCaseResult, filePath: string[], attempt: number, flaky: boolean, meta: TestMetadata): TestResult {
   const { title, caseIds } = parseCaseIds(test.title);
   const status = STATUS[test.status];
   const startTimeMs = ('startedAt' in test ? test.startedAt : undefined) ?? test.startAt ?? undefined;
   const durationMs = test.duration ?? 0;
   const result = createTestResult({
     title,
-    suitePath: [filePath, ...test.ancestorTitles],
+    suitePath: [...filePath, ...test.ancestorTitles],
+    // As the official reporter builds it (qase-jest/src/reporter.ts `getSignature`): the ids in the title (an empty
+    // list without), each folder and the file, the full name as written, the parameters of `qase.parameters`.
+    signature: toSignature(caseIds, [...filePath, toSignaturePart(test.fullName)], meta.params ?? {}),
     caseIds,
     status,
     startTimeMs,

@@ -10,6 +10,7 @@ import { appendFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFi
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { threadId } from 'node:worker_threads';
+import { mergeMetadata } from '@qase-reporters/core';
 import type { Attachment, Step, TestMetadata } from '@qase-reporters/core';
 
 export const DIR_ENV = 'JEST_QASE_REPORTER_DIR';
@@ -73,22 +74,6 @@ export function readLines(dir: string, testPath: string): Map<string, TestMetada
     rmSync(file, { force: true });
   }
   return byAttempt;
-}
-
-/** Folds one call into what earlier calls said: the last title, suite and comment win; lists and records add up. */
-export function mergeMetadata(meta: TestMetadata, next: TestMetadata): TestMetadata {
-  return {
-    caseIds: [...(meta.caseIds ?? []), ...(next.caseIds ?? [])],
-    title: next.title ?? meta.title,
-    fields: { ...meta.fields, ...next.fields },
-    suite: next.suite ?? meta.suite,
-    params: { ...meta.params, ...next.params },
-    groupParams: { ...meta.groupParams, ...next.groupParams },
-    comment: next.comment ?? meta.comment,
-    ignore: meta.ignore === true || next.ignore === true,
-    attachments: [...(meta.attachments ?? []), ...(next.attachments ?? [])],
-    steps: [...(meta.steps ?? []), ...(next.steps ?? [])],
-  };
 }
 
 function loadContent(dir: string, meta: TestMetadata): TestMetadata {

@@ -36,7 +36,7 @@ function attempt(overrides: Partial<TestCaseResult> & { invocations: number }): 
 function translate(tests: JestTest[], context: { attempts?: TestCaseResult[]; metadata?: Map<string, TestMetadata> } = {}) {
   return toTestResults(
     { testFilePath: `${ROOT}/src/cart.test.js`, testResults: tests },
-    { rootDir: ROOT, attempts: context.attempts ?? [], metadata: context.metadata ?? new Map() },
+    { cwd: ROOT, attempts: context.attempts ?? [], metadata: context.metadata ?? new Map() },
   );
 }
 
@@ -59,7 +59,7 @@ describe('toTestResults', () => {
     expect(result).toMatchObject({
       title: 'adds an item',
       caseIds: [12, 13],
-      suitePath: ['src/cart.test.js', 'Cart', 'empty'],
+      suitePath: ['src', 'cart.test.js', 'Cart', 'empty'],
       startTimeMs: T0,
       durationMs: 40,
       endTimeMs: T0 + 40,
@@ -146,6 +146,39 @@ describe('toTestResults', () => {
     const metadata = new Map<string, TestMetadata>([[keyOf({ fullName: 'Cart adds an item', occurrence: 0, attempt: 2 }), { ignore: true }]]);
     const results = translate([jestTest({ invocations: 2 }), jestTest({ title: 'kept' })], { attempts: [attempt({ invocations: 1 })], metadata });
     expect(results.map((r) => r.title)).toEqual(['kept']);
+  });
+});
+
+// What the official reporter sends for the same test, worked out from qase-tms/qase-javascript:
+// qase-jest/src/reporter.ts (`getRelations`, `getSignature`, `getCurrentTestPath`: the path relative to
+// process.cwd(), split at `/`; ids from the title only) and qase-javascript-commons/src/utils/signature.ts
+// (`generateSignature`, which keeps an empty ids part when given an empty list).
+describe('parity with the official Jest reporter', () => {
+  it.each<{ name: string; test: Partial<JestTest> & { ancestorTitles: string[]; title: string }; params: Record<string, string>; suitePath: string[]; signature: string }>([
+    {
+      name: 'a test with case ids and parameters',
+      test: { ancestorTitles: ['Cart', 'empty'], title: 'adds an item (Qase ID: 12)' },
+      params: { Browser: 'Chrome' },
+      suitePath: ['src', 'cart.test.js', 'Cart', 'empty'],
+      signature: "12::src::cart.test.js::cart_empty_adds_an_item_(qase_id:_12)::{'browser':'chrome'}",
+    },
+    {
+      name: 'a test without case ids, whose signature starts with the empty ids part',
+      test: { ancestorTitles: ['Cart'], title: 'adds  an item' },
+      params: {},
+      suitePath: ['src', 'cart.test.js', 'Cart'],
+      signature: '::src::cart.test.js::cart_adds__an_item',
+    },
+  ])('$name', ({ test, params, suitePath, signature }) => {
+    const metadata = new Map<string, TestMetadata>([[keyOf({ fullName: [...test.ancestorTitles, test.title].join(' '), occurrence: 0, attempt: 1 }), { params }]]);
+    const [result] = translate([jestTest(test)], { metadata });
+    expect(result).toMatchObject({ suitePath, signature });
+  });
+
+  it('keeps the signature when qase.suite and qase.title change the suite and title sent', () => {
+    const metadata = new Map<string, TestMetadata>([[keyOf({ fullName: 'Cart adds an item', occurrence: 0, attempt: 1 }), { suite: 'Checkout\tPayments', title: 'Adds' }]]);
+    const [result] = translate([jestTest()], { metadata });
+    expect(result).toMatchObject({ title: 'Adds', suitePath: ['Checkout', 'Payments'], signature: '::src::cart.test.js::cart_adds_an_item' });
   });
 });
 

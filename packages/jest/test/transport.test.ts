@@ -1,20 +1,8 @@
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { TestMetadata } from '@qase-reporters/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { appendLine, closeTransport, DIR_ENV, keyOf, mergeMetadata, openTransport, readLines, writeContent } from '../src/transport';
-
-describe('mergeMetadata', () => {
-  it.each<{ name: string; earlier: TestMetadata; next: TestMetadata; merged: Partial<TestMetadata> }>([
-    { name: 'the last title, suite and comment win', earlier: { title: 'a', suite: 'x', comment: 'c1' }, next: { title: 'b', comment: 'c2' }, merged: { title: 'b', suite: 'x', comment: 'c2' } },
-    { name: 'records add up, the later value wins a key', earlier: { fields: { a: '1', b: '1' }, params: { p: '1' } }, next: { fields: { b: '2' }, groupParams: { g: '1' } }, merged: { fields: { a: '1', b: '2' }, params: { p: '1' }, groupParams: { g: '1' } } },
-    { name: 'case ids, attachments and steps add up', earlier: { caseIds: [1], attachments: [{ name: 'a', contentType: 'text/plain', content: 'a' }] }, next: { caseIds: [2] }, merged: { caseIds: [1, 2], attachments: [{ name: 'a', contentType: 'text/plain', content: 'a' }], steps: [] } },
-    { name: 'ignore sticks', earlier: { ignore: true }, next: { title: 'x' }, merged: { ignore: true } },
-  ])('$name', ({ earlier, next, merged }) => {
-    expect(mergeMetadata(earlier, next)).toMatchObject(merged);
-  });
-});
+import { appendLine, closeTransport, DIR_ENV, keyOf, openTransport, readLines, writeContent } from '../src/transport';
 
 describe('the transport folder', () => {
   let dir: string;

@@ -1,6 +1,6 @@
 // One attempt of a Mocha test → core's TestResult. Pure.
 import { relative, sep } from 'node:path';
-import { applyMetadata, createTestResult, parseCaseIds } from '@qase-reporters/core';
+import { applyMetadata, createTestResult, mergeMetadata, parseCaseIds, toSignature, toSignaturePart } from '@qase-reporters/core';
 import type { Status, TestError, TestMetadata, TestResult } from '@qase-reporters/core';
 
 /** The runner event that settled an attempt. */
@@ -20,7 +20,7 @@ export interface Attempt {
   title: string;
   /** Absolute path of the test file; undefined for tests added without one (Mocha's programmatic API). */
   file: string | undefined;
-  /** Titles of the describe blocks around the test, outermost first. */
+  /** Titles of the describe blocks around the test, outermost first (Mocha's `test.parent.titlePath()`). */
   describes: string[];
   /** 0 for the first attempt. */
   retry: number;
@@ -36,13 +36,13 @@ export interface Attempt {
 
 /** The attempt's result, or undefined when the test called `qase.ignore()`. */
 export function toTestResult(attempt: Attempt, cwd: string): TestResult | undefined {
-  if (attempt.calls.some((call) => call.ignore)) return undefined;
+  const meta = attempt.calls.reduce(mergeMetadata, {});
+  if (meta.ignore) return undefined;
   const { title, caseIds } = parseCaseIds(attempt.title);
   const status = attempt.outcome === undefined ? 'invalid' : STATUS[attempt.outcome];
-  const file = attempt.file === undefined ? [] : [relative(cwd, attempt.file).split(sep).join('/')];
   const result = createTestResult({
     title,
-    suitePath: [...file, ...attempt.describes],
+    ...identify(attempt, cwd, meta.caseIds?.length ? meta.caseIds : caseIds, meta.params ?? {}),
     caseIds,
     status,
     startTimeMs: attempt.startTimeMs,
@@ -53,7 +53,24 @@ export function toTestResult(attempt: Attempt, cwd: string): TestResult | undefi
     flaky: status === 'passed' && attempt.retry > 0,
     logs: attempt.logs,
   });
-  return attempt.calls.reduce((merged, call) => applyMetadata(merged, call), result);
+  return applyMetadata(result, meta);
+}
+
+/**
+ * Suite path and signature as the official reporter sends them (qase-mocha/src/modules/resultBuilder.ts), so results
+ * keep matching the cases it created. The suite is the describe blocks alone; the signature also has the file
+ * (relative to the working directory, each folder a level) and the title as written (`(Qase ID: …)` included), with
+ * the ids of `qase.id`, else those of the title (an empty list without), and the parameters of `qase.parameters`.
+ */
+function identify(
+  attempt: Attempt,
+  cwd: string,
+  caseIds: readonly number[],
+  params: Record<string, string>,
+): Pick<TestResult, 'suitePath' | 'signature'> {
+  const file = attempt.file === undefined ? [] : [relative(cwd, attempt.file).split(sep).join('::')];
+  const path = [...file, ...attempt.describes.map(toSignaturePart), toSignaturePart(attempt.title)];
+  return { suitePath: attempt.describes.filter(Boolean), signature: toSignature(caseIds, path, params) };
 }
 
 /** What Mocha reports (an Error, or anything a test threw) as a result's error; `prefix` goes before the message. */

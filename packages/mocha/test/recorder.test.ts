@@ -42,7 +42,7 @@ const fail = (message: string) => () => {
 
 /** [describe path > title, status, error message] per result, in the order they were recorded. */
 const summary = (results: TestResult[]) =>
-  results.map((r) => [[...r.suitePath.slice(1), r.title].join(' > '), r.status, r.error?.message]);
+  results.map((r) => [[...r.suitePath, r.title].join(' > '), r.status, r.error?.message]);
 
 afterEach(() => {
   vi.restoreAllMocks();
@@ -93,7 +93,7 @@ describe('recordResults', () => {
       ['Cart > pays', 'skipped', undefined],
       ['Cart > empty > skips itself', 'skipped', undefined],
     ]);
-    expect(results[0]).toMatchObject({ caseIds: [12], suitePath: ['test/cart.spec.js', 'Cart'] });
+    expect(results[0]).toMatchObject({ caseIds: [12], suitePath: ['Cart'], signature: '12::test::cart.spec.js::cart::adds_(qase_id:_12)' });
   });
 
   it('fails the tests a failed hook ran for or kept from running; an "after all" hook fails none', async () => {

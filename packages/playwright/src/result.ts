@@ -2,13 +2,14 @@
 import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import type { Suite, TestCase, TestResult as Attempt, TestStep } from '@playwright/test/reporter';
-import { applyMetadata, createTestResult, parseCaseIds } from '@qase-reporters/core';
+import { applyMetadata, createTestResult, mergeMetadata, parseCaseIds, toSignature } from '@qase-reporters/core';
 import type { Attachment, Status, Step, StepStatus, TestError, TestMetadata, TestResult } from '@qase-reporters/core';
 import {
   CASE_ID_ANNOTATION,
   DATA_ANNOTATION,
   EXPECTED_RESULT_ANNOTATION,
   METADATA_CONTENT_TYPE,
+  SUITE_ANNOTATION,
 } from './transport';
 import type { MetadataMessage } from './transport';
 
@@ -36,6 +37,7 @@ export function toTestResult(test: TestCase, attempt: Attempt, options: Translat
   const metadata = readMetadata(attempt.attachments);
   if (metadata.ignore) return undefined;
   const { title, caseIds } = parseCaseIds(test.title);
+  const annotatedIds = annotatedCaseIds(attempt.annotations);
   const status = toStatus(test.expectedStatus, attempt.status);
   const startTimeMs = attempt.startTime.getTime();
   const durationMs = Math.max(0, attempt.duration);
@@ -44,8 +46,8 @@ export function toTestResult(test: TestCase, attempt: Attempt, options: Translat
   const project = options.projectParam ? projectOf(test) : undefined;
   const result = createTestResult({
     title,
-    suitePath: suitePathOf(test),
-    caseIds: unique([...caseIds, ...annotatedCaseIds(attempt.annotations)]),
+    ...identify(test, attempt.annotations, metadata, [annotatedIds, metadata.caseIds ?? [], caseIds]),
+    caseIds: unique([...caseIds, ...annotatedIds]),
     status,
     startTimeMs,
     durationMs,
@@ -59,7 +61,8 @@ export function toTestResult(test: TestCase, attempt: Attempt, options: Translat
     flaky: status === 'passed' && test.outcome() === 'flaky',
     logs: options.logs,
   });
-  return applyMetadata(result, metadata);
+  // `identify` settled the suite, as the official reporter does.
+  return applyMetadata(result, { ...metadata, suite: undefined });
 }
 
 export function toStatus(expected: TestCase['expectedStatus'], actual: Attempt['status']): Status {
@@ -68,25 +71,11 @@ export function toStatus(expected: TestCase['expectedStatus'], actual: Attempt['
   return STATUS[actual];
 }
 
-/** Folds the attempt's `qase.*` calls in the order they were made: the last title wins, lists and records add up. */
+/** Folds the attempt's `qase.*` calls in the order they were made. */
 function readMetadata(attachments: readonly PlaywrightAttachment[]): TestMetadata {
-  let meta: TestMetadata = {};
-  for (const attachment of attachments) {
-    if (!isMetadata(attachment) || attachment.body === undefined) continue;
-    const message = parseMessage(attachment.body);
-    if (!message) continue;
-    meta = {
-      caseIds: [...(meta.caseIds ?? []), ...(message.caseIds ?? [])],
-      title: message.title ?? meta.title,
-      fields: { ...meta.fields, ...message.fields },
-      suite: message.suite ?? meta.suite,
-      params: { ...meta.params, ...message.params },
-      groupParams: { ...meta.groupParams, ...message.groupParams },
-      comment: message.comment ?? meta.comment,
-      ignore: meta.ignore === true || message.ignore === true,
-    };
-  }
-  return meta;
+  return attachments
+    .flatMap((a) => (isMetadata(a) && a.body !== undefined ? [parseMessage(a.body)] : []))
+    .reduce<TestMetadata>((meta, message) => (message ? mergeMetadata(meta, message) : meta), {});
 }
 
 function parseMessage(body: Buffer): MetadataMessage | undefined {
@@ -111,14 +100,39 @@ function unique(ids: readonly number[]): number[] {
   return [...new Set(ids)];
 }
 
-/** File (relative to testDir, with `/`) and describe blocks, outermost first. */
-function suitePathOf(test: TestCase): string[] {
-  const path: string[] = [];
+/**
+ * Suite path and signature as the official reporter sends them (qase-playwright/src/result-builder.ts `build`), so
+ * results keep matching the cases it created. The suite is the `QaseSuite` annotations, else `qase.suite`, else the
+ * test's title path: project (when named), file (relative to testDir, with `/`), describe blocks and the title as
+ * written (`(Qase ID: …)` included). The path sent leaves out every level equal to that title; the signature keeps
+ * them, with the case ids of the first source that has any (annotation, `qase.id`, title) and the parameters of
+ * `qase.parameters` (not the group parameters, nor our `project` parameter).
+ */
+function identify(
+  test: TestCase,
+  annotations: readonly Annotation[],
+  meta: TestMetadata,
+  idSources: ReadonlyArray<readonly number[]>,
+): Pick<TestResult, 'suitePath' | 'signature'> {
+  const annotated = annotations.flatMap((a) => (a.type.toLowerCase() === SUITE_ANNOTATION && a.description ? [a.description] : []));
+  const suites = annotated.length > 0 ? annotated : meta.suite ? [meta.suite] : titlePathOf(test);
+  return {
+    // A level with tabs is nested suites in Qase, as for `qase.suite`.
+    suitePath: suites.filter((suite) => suite !== test.title).flatMap((suite) => suite.split('\t')).filter(Boolean),
+    signature: toSignature(idSources.find((ids) => ids.length > 0) ?? null, suites, meta.params ?? {}),
+  };
+}
+
+/**
+ * Playwright's `test.titlePath()` without its empty levels (the root, an unnamed project, anonymous describe blocks),
+ * with backslashes as `/` in every level, as the official reporter takes it. The file is relative to testDir.
+ */
+function titlePathOf(test: TestCase): string[] {
+  const path = [test.title];
   for (let suite: Suite | undefined = test.parent; suite; suite = suite.parent) {
-    if (suite.type === 'file') path.unshift(suite.title.replaceAll('\\', '/'));
-    else if (suite.type === 'describe' && suite.title !== '') path.unshift(suite.title);
+    if (suite.title !== '') path.unshift(suite.title);
   }
-  return path;
+  return path.map((title) => title.replaceAll('\\', '/'));
 }
 
 function projectOf(test: TestCase): string | undefined {

@@ -77,7 +77,7 @@ describe('toTestResult', () => {
     const result = toTestResult(testCase(), attempt({ retry: 2 }), { projectParam: false });
     expect(result).toMatchObject({
       title: 'logs in',
-      suitePath: ['auth/login.spec.ts', 'Login'],
+      suitePath: ['chromium', 'auth/login.spec.ts', 'Login'],
       status: 'passed',
       startTimeMs: 1_000_000,
       durationMs: 500,
@@ -224,5 +224,60 @@ describe('toTestResult', () => {
 
   it('carries the logs it is given', () => {
     expect(toTestResult(testCase(), attempt(), { projectParam: false, logs: 'out\nerr\n' })?.logs).toBe('out\nerr\n');
+  });
+});
+
+// What the official reporter sends for the same test, worked out from qase-tms/qase-javascript:
+// qase-playwright/src/result-builder.ts (`build`: suites from QaseSuite annotations, else qase.suite, else
+// `test.titlePath()` without empty levels and with `\` as `/`; relations leave out the levels equal to test.title;
+// signature ids from annotations, else qase.id, else the title; `generateSignature(ids, suites, metadata.parameters)`),
+// src/annotation-extractor.ts (`extractSuite`) and qase-javascript-commons/src/utils/signature.ts.
+describe('parity with the official Playwright reporter', () => {
+  const unnamedProject = (): TestCase => {
+    const file = suite('file', 'auth\\login.spec.ts', suite('project', '', suite('root', '')));
+    return testCase({ parent: suite('describe', 'Login', file) });
+  };
+
+  it.each<{ name: string; test: TestCase; attempt: Attempt; suitePath: string[]; signature: string }>([
+    {
+      name: 'a named project, file, describe blocks, ids in the title, parameters (not group parameters)',
+      test: testCase({ title: 'logs in (Qase ID: 12)' }),
+      attempt: attempt({ attachments: [metadata({ params: { Browser: 'Chrome' }, groupParams: { os: 'linux' } })] }),
+      suitePath: ['chromium', 'auth/login.spec.ts', 'Login'],
+      signature: "12::chromium::auth/login.spec.ts::login::logs_in_(qase_id:_12)::{'browser':'chrome'}",
+    },
+    {
+      name: 'an unnamed project and no ids: no ids part',
+      test: unnamedProject(),
+      attempt: attempt(),
+      suitePath: ['auth/login.spec.ts', 'Login'],
+      signature: 'auth/login.spec.ts::login::logs_in',
+    },
+    {
+      name: 'qase.suite, which replaces the whole path, title included',
+      test: testCase(),
+      attempt: attempt({ attachments: [metadata({ suite: 'Auth\tSign in' })] }),
+      suitePath: ['Auth', 'Sign in'],
+      signature: 'auth::sign_in',
+    },
+    {
+      name: 'QaseSuite annotations, which win over qase.suite; ids from annotations win over the others',
+      test: testCase({ title: 'logs in (Qase ID: 1)' }),
+      attempt: attempt({
+        annotations: [{ type: 'QaseSuite', description: 'API\tUsers' }, { type: 'QaseID', description: '5' }],
+        attachments: [metadata({ suite: 'Ignored', caseIds: [3] })],
+      }),
+      suitePath: ['API', 'Users'],
+      signature: '5::api::users',
+    },
+    {
+      name: 'a describe block titled as the test, which the path leaves out',
+      test: testCase({ parent: suite('describe', 'logs in', suite('file', 'a.spec.ts', suite('project', '', suite('root', '')))) }),
+      attempt: attempt({ attachments: [metadata({ caseIds: [7] })] }),
+      suitePath: ['a.spec.ts'],
+      signature: '7::a.spec.ts::logs_in::logs_in',
+    },
+  ])('$name', ({ test, attempt: run, suitePath, signature }) => {
+    expect(toTestResult(test, run, { projectParam: true })).toMatchObject({ suitePath, signature });
   });
 });

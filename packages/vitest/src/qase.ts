@@ -1,46 +1,19 @@
-// The per-test API, called from test code in Vitest's workers. What it records travels in `task.meta` (see
-// transport.ts). This module is loaded in every worker whose tests import `qase`, so it imports nothing of core at
-// run time: core's entry brings its HTTP client along.
+// The per-test API, called from test code in Vitest's workers. The calls are core's; this file is their transport:
+// what a call records travels in the test's `task.meta` (see transport.ts).
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { basename, extname, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { RunnerTask, RunnerTestCase, TestContext } from 'vitest';
-import { META_KEY } from './transport';
-import type { WireAttachment, WireAttempt, WireAttempts, WireStep } from './transport';
+import { createQaseApi, createWarnOnce, mergeMetadata } from '@qase-reporters/core';
+import type { AttachOptions as CoreAttachOptions, QaseApi, TestMetadata } from '@qase-reporters/core';
+import { META_KEY, toWire } from './transport';
+import type { WireAttempt, WireAttempts, WireStep } from './transport';
 
-export interface AttachOptions {
-  /** Shown name of `content`; default `attachment`. */
-  name?: string;
-  /** Files to attach; `name` and `content` are ignored when given. */
-  paths?: string | string[];
-  content?: Buffer | string;
-  /** MIME type; guessed from the file extension for `paths`. */
-  contentType?: string;
+export interface AttachOptions extends CoreAttachOptions {
   /** The official reporter's spelling of `contentType`, accepted so existing suites keep working. */
   type?: string;
 }
 
-export interface Qase {
-  /** `test(qase(12, 'Login works'), …)` links the test to case 12; returns the title with `(Qase ID: 12)`. */
-  (caseId: number | string | ReadonlyArray<number | string>, title: string): string;
-  /** Links the running test to one or more Qase cases. */
-  id(value: number | readonly number[]): Qase;
-  /** The result's title in Qase, instead of the test's title. */
-  title(value: string): Qase;
-  /** Qase fields: `description`, `preconditions`, `severity`, `priority`, `layer`, custom fields, … */
-  fields(values: Record<string, unknown>): Qase;
-  /** Suite path in Qase, levels separated by a tab (`'Auth\tLogin'`), instead of file and describe blocks. */
-  suite(value: string): Qase;
-  /** Parameters of the result, e.g. the row of a `test.each`. */
-  parameters(values: Record<string, unknown>): Qase;
-  /** Parameters that also form one parameter group. */
-  groupParameters(values: Record<string, unknown>): Qase;
-  /** Text shown with the result. */
-  comment(value: string): Qase;
-  /** The test still runs; its result is not sent to Qase. */
-  ignore(): Qase;
-  /** Attaches files or content to the test, or to the step it is called in. */
-  attach(attachment: AttachOptions): Qase;
+export interface Qase extends QaseApi<Qase, AttachOptions> {
   /** Runs `body` as a step of the test; steps called inside it nest. Resolves to what `body` returns. */
   step<T>(title: string, body: () => T | Promise<T>, expectedResult?: string, data?: string): Promise<T>;
 }
@@ -53,14 +26,8 @@ interface Scope {
 }
 
 const scopes = new AsyncLocalStorage<Scope>();
-const warned = new Set<string>();
-
-function warnOnce(message: string): void {
-  if (warned.has(message)) return;
-  warned.add(message);
-  // Not console.warn: Vitest would file it under the running test's output.
-  process.stderr.write(`qase: ${message}\n`);
-}
+// Not console.warn: Vitest would file it under the running test's output.
+const warnOnce = createWarnOnce((line) => process.stderr.write(`${line}\n`));
 
 /** Vitest's state of this worker; `current` is the task it runs (a test, or a suite between tests). */
 interface WorkerState {
@@ -114,75 +81,18 @@ function attemptOf(test: RunnerTestCase): WireAttempt {
   return attempt;
 }
 
-function record(method: string, update: (attempt: WireAttempt) => void): Qase {
-  const test = runningTest(method);
-  if (test) update(attemptOf(test));
-  return qase;
-}
-
-function toCaseIds(method: string, values: ReadonlyArray<number | string>): number[] {
-  const ids: number[] = [];
-  for (const value of values) {
-    const id = Number(value);
-    if (Number.isSafeInteger(id) && id > 0) ids.push(id);
-    else warnOnce(`${method} got case id ${JSON.stringify(value)}, which is not a positive whole number; it was ignored.`);
+function record(method: string, { attachments, steps: _steps, ...said }: TestMetadata): void {
+  const scope = scopes.getStore();
+  if (scope?.step && attachments) {
+    scope.step.attachments.push(...attachments.map(toWire));
+    return;
   }
-  return ids;
-}
-
-function toStrings(values: Record<string, unknown>): Record<string, string> {
-  return Object.fromEntries(Object.entries(values).map(([key, value]) => [key, String(value)]));
-}
-
-// Enough for what tests attach by path; anything else is sent as bytes with its file name.
-const CONTENT_TYPES: Record<string, string> = {
-  '.png': 'image/png',
-  '.jpg': 'image/jpeg',
-  '.jpeg': 'image/jpeg',
-  '.gif': 'image/gif',
-  '.webp': 'image/webp',
-  '.svg': 'image/svg+xml',
-  '.webm': 'video/webm',
-  '.mp4': 'video/mp4',
-  '.txt': 'text/plain',
-  '.log': 'text/plain',
-  '.md': 'text/markdown',
-  '.csv': 'text/csv',
-  '.html': 'text/html',
-  '.json': 'application/json',
-  '.xml': 'application/xml',
-  '.pdf': 'application/pdf',
-  '.zip': 'application/zip',
-};
-
-export function contentTypeOf(path: string): string {
-  return CONTENT_TYPES[extname(path).toLowerCase()] ?? 'application/octet-stream';
-}
-
-function toAttachments(options: AttachOptions): WireAttachment[] {
-  const contentType = options.contentType ?? options.type;
-  if (options.paths !== undefined) {
-    return (typeof options.paths === 'string' ? [options.paths] : options.paths).map((path) => ({
-      name: basename(path),
-      contentType: contentType ?? contentTypeOf(path),
-      path: resolve(path),
-    }));
-  }
-  const content = options.content ?? '';
-  return [{
-    name: options.name ?? 'attachment',
-    contentType: contentType ?? (typeof content === 'string' ? 'text/plain' : 'application/octet-stream'),
-    base64: Buffer.from(content).toString('base64'),
-  }];
-}
-
-function attach(options: AttachOptions): Qase {
-  const step = scopes.getStore()?.step;
-  if (step) {
-    step.attachments.push(...toAttachments(options));
-    return qase;
-  }
-  return record('attach', (attempt) => attempt.attachments.push(...toAttachments(options)));
+  const test = runningTest(method, scope);
+  if (!test) return;
+  const attempt = attemptOf(test);
+  const { repeat: _repeat, attachments: attached, steps, ...before } = attempt;
+  // Steps are added where they start (see `step`); the rest folds as in every adapter.
+  Object.assign(attempt, mergeMetadata(before, said), { attachments: [...attached, ...(attachments ?? []).map(toWire)], steps });
 }
 
 // The real clock: tests often fake Date and performance, never the perf_hooks module.
@@ -209,28 +119,7 @@ async function step<T>(title: string, body: () => T | Promise<T>, expectedResult
   }
 }
 
-export const qase: Qase = Object.assign(
-  (caseId: number | string | ReadonlyArray<number | string>, title: string): string => {
-    const ids = toCaseIds('qase()', typeof caseId === 'object' ? caseId : [caseId]);
-    // core's withCaseIds spelling, written out: importing core here would load its HTTP client into every worker.
-    // A unit test holds the two together.
-    return ids.length > 0 ? `${title} (Qase ID: ${ids.join(',')})` : title;
-  },
-  {
-    id: (value: number | readonly number[]) =>
-      record('id', (a) => (a.caseIds = [...(a.caseIds ?? []), ...toCaseIds('qase.id()', typeof value === 'number' ? [value] : value)])),
-    title: (value: string) => record('title', (a) => (a.title = value)),
-    fields: (values: Record<string, unknown>) => record('fields', (a) => (a.fields = { ...a.fields, ...toStrings(values) })),
-    suite: (value: string) => record('suite', (a) => (a.suite = value)),
-    parameters: (values: Record<string, unknown>) => record('parameters', (a) => (a.params = { ...a.params, ...toStrings(values) })),
-    groupParameters: (values: Record<string, unknown>) =>
-      record('groupParameters', (a) => (a.groupParams = { ...a.groupParams, ...toStrings(values) })),
-    comment: (value: string) => record('comment', (a) => (a.comment = value)),
-    ignore: () => record('ignore', (a) => (a.ignore = true)),
-    attach,
-    step,
-  },
-);
+export const qase = createQaseApi<Qase, AttachOptions>({ record, warn: warnOnce }, { step });
 
 /** What `withQase` adds to the context Vitest passes a test function. */
 export interface QaseContext {

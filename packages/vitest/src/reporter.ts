@@ -1,7 +1,8 @@
+import { createCollector, loadConfig } from '@qase-reporters/core';
 import type { Collector } from '@qase-reporters/core';
 import type { UserConsoleLog } from 'vitest';
 import type { Reporter, TestCase, Vitest } from 'vitest/node';
-import type { toTestResults } from './result';
+import { toTestResults } from './result';
 
 // Matchers and util.inspect colour what tests print when the terminal can show it.
 // eslint-disable-next-line no-control-regex
@@ -13,7 +14,6 @@ export class QaseReporter implements Reporter {
   #vitest: Vitest | undefined;
   /** Undefined until `onInit`, and in watch mode. */
   #collector: Collector | undefined;
-  #translate: typeof toTestResults | undefined;
   /** What each running test printed, by task id, when `captureLogs` is on. */
   readonly #logs = new Map<string, string[]>();
 
@@ -21,19 +21,15 @@ export class QaseReporter implements Reporter {
     this.#options = options;
   }
 
-  // Vitest awaits onInit before it runs a test, so a bad config is reported first.
-  async onInit(vitest: Vitest): Promise<void> {
+  // Vitest calls onInit before it runs a test, so a bad config is reported first.
+  onInit(vitest: Vitest): void {
     this.#vitest = vitest;
-    // Loaded here, not at the top: test files import `qase` from this package in every worker, and core's entry
-    // brings its HTTP client along (got, form-data: some 140 modules).
-    const [core, result] = await Promise.all([import('@qase-reporters/core'), import('./result.js')]);
     if (vitest.config.watch) {
       // Every saved file would start a run in Qase.
-      if (wouldSend(core, this.#options)) process.stderr.write('qase: results of watch mode are not sent to Qase; `vitest run` sends them.\n');
+      if (wouldSend(this.#options)) process.stderr.write('qase: results of watch mode are not sent to Qase; `vitest run` sends them.\n');
       return;
     }
-    this.#collector = core.createCollector(this.#options, { framework: 'vitest' });
-    this.#translate = result.toTestResults;
+    this.#collector = createCollector(this.#options, { framework: 'vitest' });
   }
 
   onTestRunStart(): void {
@@ -52,12 +48,12 @@ export class QaseReporter implements Reporter {
   }
 
   onTestCaseResult(test: TestCase): void {
-    if (!this.#collector || !this.#translate) return;
+    if (!this.#collector) return;
     const logs = this.#logs.get(test.id)?.join('').replace(ANSI, '');
     this.#logs.delete(test.id);
     try {
       const projectParam = (this.#vitest?.projects.length ?? 0) > 1;
-      for (const result of this.#translate(test, { projectParam, logs })) this.#collector.add(result);
+      for (const result of toTestResults(test, { projectParam, logs })) this.#collector.add(result);
     } catch (error) {
       // A throwing reporter fails Vitest's run; losing one test's result is the smaller harm.
       process.stderr.write(`qase: the result of "${test.fullName}" could not be read and is not sent (${(error as Error).message}).\n`);
@@ -77,9 +73,9 @@ export class QaseReporter implements Reporter {
   }
 }
 
-function wouldSend(core: typeof import('@qase-reporters/core'), options: unknown): boolean {
+function wouldSend(options: unknown): boolean {
   try {
-    return core.loadConfig(options, { cwd: process.cwd(), env: process.env }).mode !== 'off';
+    return loadConfig(options, { cwd: process.cwd(), env: process.env }).mode !== 'off';
   } catch {
     return true;
   }

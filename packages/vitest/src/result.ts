@@ -1,14 +1,15 @@
 // One Vitest test case → core's TestResults, one per attempt. Pure.
 import { basename } from 'node:path';
-import { applyMetadata, createTestResult, parseCaseIds } from '@qase-reporters/core';
+import { applyMetadata, contentTypeOf, createTestResult, parseCaseIds } from '@qase-reporters/core';
 import type { Attachment, Status, TestError as QaseError, TestMetadata, TestResult } from '@qase-reporters/core';
 import type { SerializedError, TestAnnotation, TestArtifact, TestAttachment, TestError } from 'vitest';
-import { contentTypeOf } from './qase';
 import { readAttempts } from './transport';
 
 /** The parts of Vitest's `TestCase` this translation reads. */
 export interface ReportedTest {
   readonly name: string;
+  /** Describe blocks and name, as written, joined by ` > `. */
+  readonly fullName: string;
   readonly parent: ReportedParent;
   readonly module: { readonly relativeModuleId: string };
   readonly project: { readonly name: string };
@@ -53,6 +54,9 @@ export function toTestResults(test: ReportedTest, context: TestContext): TestRes
   if (said.some((meta) => meta?.ignore)) return [];
 
   const { title, caseIds } = parseCaseIds(test.name);
+  // The file, then the describe blocks. The official reporter sends only the block Vitest last reported starting,
+  // which with files running in parallel can be another file's (see the README); the signature below, which is
+  // how Qase matches a result to the case it created, is the official one.
   const suitePath = [test.module.relativeModuleId, ...describeBlocks(test.parent)];
   const params: Record<string, string> = context.projectParam && test.project.name ? { project: test.project.name } : {};
   const blockedBy = outcome.state === 'skipped' ? failedBefore(test) : undefined;
@@ -68,6 +72,8 @@ export function toTestResults(test: ReportedTest, context: TestContext): TestRes
     const result = createTestResult({
       title,
       suitePath,
+      // The official reporter's signature: the full name as written, `(Qase ID: …)` included.
+      signature: test.fullName,
       caseIds,
       status,
       startTimeMs,
@@ -82,8 +88,18 @@ export function toTestResults(test: ReportedTest, context: TestContext): TestRes
       retry,
       flaky: last && (diagnostic?.flaky ?? false),
     });
-    return applyMetadata(result, said[retry] ?? ({} satisfies TestMetadata));
+    const meta: TestMetadata = said[retry] ?? {};
+    return applyMetadata(result, { ...meta, suite: meta.suite === undefined ? undefined : suiteLevels(meta.suite).join('\t') });
   });
+}
+
+/** `qase.suite(…)` as the official reporter reads it (qase-vitest/src/index.ts): levels split at ` - `. */
+function suiteLevels(suite: string): string[] {
+  return suite.split(' - ').map((level) => level.trim());
+}
+
+function describeBlocks(parent: ReportedParent): string[] {
+  return parent.type === 'suite' ? [...describeBlocks(parent.parent), parent.name] : [];
 }
 
 /**
@@ -101,10 +117,6 @@ function failedBefore(test: ReportedTest): QaseError | undefined {
     }
     if (parent.type === 'module') return undefined;
   }
-}
-
-function describeBlocks(parent: ReportedParent): string[] {
-  return parent.type === 'suite' ? [...describeBlocks(parent.parent), parent.name] : [];
 }
 
 /**

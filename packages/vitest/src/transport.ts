@@ -49,3 +49,8 @@ function toStep(step: WireStep): Step {
 function toAttachment({ name, contentType, path, base64 }: WireAttachment): Attachment {
   return path === undefined ? { name, contentType, content: Buffer.from(base64 ?? '', 'base64') } : { name, contentType, path };
 }
+
+export function toWire({ name, contentType, path, content }: Attachment): WireAttachment {
+  if (path !== undefined) return { name, contentType, path };
+  return { name, contentType, base64: Buffer.from(content ?? '').toString('base64') };
+}

@@ -42,7 +42,7 @@ function fakeTest(id: string, name: string): TestCase {
 async function run(watch: boolean): Promise<string> {
   const folder = join(dir, 'dry-run');
   const reporter = new QaseReporter({ mode: 'dry-run', captureLogs: true, report: { connections: { local: { path: folder } } } });
-  await reporter.onInit(fakeVitest(watch));
+  reporter.onInit(fakeVitest(watch));
   reporter.onTestRunStart();
   reporter.onUserConsoleLog({ type: 'stdout', content: 'from the first\n', taskId: 'first', time: 0, size: 1 });
   reporter.onUserConsoleLog({ type: 'stderr', content: '\u001b[31mfrom the second\u001b[39m\n', taskId: 'second', time: 0, size: 1 });

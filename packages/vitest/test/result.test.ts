@@ -28,8 +28,10 @@ function reported(fixture: Fixture): ReportedTest {
   let parent: ReportedTest['parent'] = { type: 'module', relativeModuleId: 'src/cart.test.ts', errors: errorsOf(0) };
   blocks.forEach((name, i) => (parent = { type: 'suite', name, parent, errors: errorsOf(i + 1) }));
   const diagnostic = fixture.diagnostic === null ? undefined : { startTime: 1_000, duration: 90, retryCount: 0, flaky: false, ...fixture.diagnostic };
+  const name = fixture.name ?? 'adds to the cart';
   return {
-    name: fixture.name ?? 'adds to the cart',
+    name,
+    fullName: [...blocks, name].join(' > '),
     parent,
     module: { relativeModuleId: 'src/cart.test.ts' },
     project: { name: fixture.project ?? '' },
@@ -47,7 +49,7 @@ const said = (over: Partial<NonNullable<WireAttempts[number]>>) => ({ repeat: 0,
 const noContext = { projectParam: false };
 
 describe('toTestResults', () => {
-  it('takes the title without case ids, the ids, the file and describe blocks, and the times', () => {
+  it('takes the title without case ids, the ids, the file and describe blocks as the suite, and the times', () => {
     const [result, ...rest] = toTestResults(reported({ name: 'adds (Qase ID: 12,13)', describeBlocks: ['Cart', 'empty'] }), noContext);
     expect(rest).toEqual([]);
     expect(result).toMatchObject({
@@ -196,5 +198,41 @@ describe('splitErrors', () => {
     { name: 'no failed attempt', errors: [], failed: 0, expected: [] },
   ])('$name', ({ errors, failed, expected }) => {
     expect(splitErrors(errors, failed)).toEqual(expected);
+  });
+});
+
+// What the official reporter sends for the same test, worked out from qase-tms/qase-javascript:
+// qase-vitest/src/index.ts (`createTestResult`: `signature = testCase.fullName`; qase.suite split at ' - '). Qase
+// matches a result to the case it created by signature, so that is what must be equal. The suite differs on purpose:
+// theirs is the block Vitest last reported ready, which with files in parallel may be another file's; ours is the
+// file and the test's own describe blocks (see the README).
+describe('parity with the official Vitest reporter', () => {
+  it.each<{ name: string; fixture: Fixture; suitePath: string[]; signature: string }>([
+    {
+      name: 'a test in nested describe blocks, with ids: the full name as written',
+      fixture: { name: 'adds (Qase ID: 12)', describeBlocks: ['Cart', 'empty'], attempts: [said({ params: { Browser: 'Chrome' } })] },
+      suitePath: ['src/cart.test.ts', 'Cart', 'empty'],
+      signature: 'Cart > empty > adds (Qase ID: 12)',
+    },
+    {
+      name: 'a test outside describe blocks: the file',
+      fixture: { name: 'adds', describeBlocks: [] },
+      suitePath: ['src/cart.test.ts'],
+      signature: 'adds',
+    },
+    {
+      name: "a describe block named with ' - ': one level, as written",
+      fixture: { name: 'adds', describeBlocks: ['Cart - empty'] },
+      suitePath: ['src/cart.test.ts', 'Cart - empty'],
+      signature: 'Cart - empty > adds',
+    },
+    {
+      name: "qase.suite, split at tabs and at ' - ', which leaves the signature as it is",
+      fixture: { name: 'adds', describeBlocks: ['Cart'], attempts: [said({ suite: 'Checkout - Cards\tVisa' })] },
+      suitePath: ['Checkout', 'Cards', 'Visa'],
+      signature: 'Cart > adds',
+    },
+  ])('$name', ({ fixture, suitePath, signature }) => {
+    expect(toTestResults(reported(fixture), noContext)[0]).toMatchObject({ suitePath, signature });
   });
 });

@@ -1,0 +1,37 @@
+// The `signature` of a result, as the official reporters build it (qase-javascript-commons,
+// src/utils/signature.ts `generateSignature`). Qase matches later results to the cases it created by it, so for
+// the same test ours must be the same string, or switching reporters doubles a project's cases. Each official
+// reporter feeds it different inputs; each adapter passes the inputs of its framework's official reporter.
+
+/**
+ * `<case ids joined by ->::<path, each part trimmed, spaces as _, lower case, split at :: and tabs>::{'name':'value'}::…`.
+ * `caseIds` null leaves the ids part out; an empty list keeps it, empty, so the signature starts with `::`, as it
+ * does from the official reporters that always pass a list (Jest, Mocha).
+ */
+export function toSignature(
+  caseIds: readonly number[] | null,
+  path: readonly string[],
+  params: Readonly<Record<string, string>>,
+): string {
+  const parts: string[] = [];
+  if (caseIds) parts.push(caseIds.join('-'));
+  if (path.length > 0) {
+    parts.push(path
+      .flatMap((title) => title.split('::'))
+      .flatMap((title) => title.split('\t'))
+      .map((title) => title.trim().replace(/\s+/g, '_').toLowerCase())
+      .filter(Boolean)
+      .join('::'));
+  }
+  const values = Object.entries(params).map(([name, value]) => `{'${name.toLowerCase()}':'${value.toLowerCase()}'}`);
+  if (values.length > 0) parts.push(values.join('::'));
+  return parts.join('::');
+}
+
+/**
+ * One path part as the official Jest and Mocha reporters prepare it before `toSignature` (commons'
+ * `normalizeSuitePart`): lower case, every whitespace character an `_`, so `a  b` stays `a__b`.
+ */
+export function toSignaturePart(title: string): string {
+  return title.toLowerCase().replace(/\s/g, '_');
+}
