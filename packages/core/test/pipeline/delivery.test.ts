@@ -1,6 +1,7 @@
 // The collector against the emulator, one fault at a time: what the emulator stored (every result exactly once)
 // and how many requests it took.
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { startEmulator, type Emulator, type LogEntry } from '@qase-reporters/emulator';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createCollector } from '../../src/index';
@@ -38,6 +39,21 @@ describe('delivery to the emulator', () => {
   it('links the run it creates to the configured Jira issue', async () => {
     await report(cwd, qaseEnv(emulator, { QASE_TESTOPS_RUN_EXTERNAL_LINK: '{"type":"jiraServer","link":"PROJ-7"}' }), makeResults(3));
     expect(emulator.state().runs).toMatchObject([{ externalIssue: { type: 'jira-server', issue: 'PROJ-7' }, status: 'complete' }]);
+  });
+
+  it('on GitHub Actions names the run after the build and adds the results to the job summary', async () => {
+    const summaryFile = join(cwd, 'step-summary.md');
+    const github = {
+      GITHUB_ACTIONS: 'true', GITHUB_RUN_NUMBER: '42', GITHUB_RUN_ID: '99', GITHUB_REF_NAME: 'main',
+      GITHUB_SHA: '1a2b3c4d5e6f', GITHUB_SERVER_URL: 'https://github.com', GITHUB_REPOSITORY: 'acme/shop',
+      GITHUB_STEP_SUMMARY: summaryFile,
+    };
+    await report(cwd, qaseEnv(emulator, github), makeResults(3));
+    const [run] = emulator.state().runs;
+    expect(run.title).toBe('GitHub Actions #42 on main (1a2b3c4)');
+    const markdown = readFileSync(summaryFile, 'utf8');
+    expect(markdown).toContain(`### Qase: 3 of 3 results delivered to run ${run.id}`);
+    expect(markdown).toContain(`[Open run ${run.id} in Qase](`);
   });
 
   it('creates no run when no result arrives', async () => {
