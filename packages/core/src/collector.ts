@@ -64,8 +64,9 @@ export function createCollector(options: unknown, context: CollectorContext): Co
   try {
     config = loadConfig(options, { cwd, env });
   } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    process.stderr.write(`qase: ${error.message} Nothing is sent to Qase in this run.\n`);
+    // Never thrown into the test run. Only a ConfigError's message is known to be free of the token.
+    const reason = error instanceof ConfigError ? error.message : `the configuration could not be read (${(error as Error).name}).`;
+    process.stderr.write(`qase: ${reason} Nothing is sent to Qase in this run.\n`);
     return disabled(resolveConfig({ mode: 'off' }, {}, undefined));
   }
   const output = createOutput({
