@@ -53,10 +53,15 @@ export class QaseReporter implements Reporter {
   onTestEnd(test: TestCase, attempt: Attempt): void {
     const logs = this.#logs.get(attempt)?.join('');
     this.#logs.delete(attempt);
-    const result = toTestResult(test, attempt, { projectParam: this.#projectParam, logs });
-    if (!result) return;
-    if (this.#mode === 'merge') this.#held.push(result);
-    else this.#collector.add(result);
+    try {
+      const result = toTestResult(test, attempt, { projectParam: this.#projectParam, logs });
+      if (!result) return;
+      if (this.#mode === 'merge') this.#held.push(result);
+      else this.#collector.add(result);
+    } catch (error) {
+      // An error thrown from a reporter fails Playwright's run; losing one result is the smaller harm.
+      process.stderr.write(`qase: the result of "${test.title}" could not be read and is not sent (${(error as Error).message}).\n`);
+    }
   }
 
   // Awaited, not returned: Playwright reads a `status` from what onEnd resolves to, and the upload has no say in it.
