@@ -13,6 +13,7 @@ function node(args: string[]): string {
 const libraries: [string, string][] = [
   ['@qase-reporters/core', 'createCollector'],
   ['@qase-reporters/emulator', 'startEmulator'],
+  ['@qase-reporters/cli', 'main'],
 ];
 
 describe.each(libraries)('%s', (name, named) => {
