@@ -36,7 +36,7 @@ export interface Session {
  * The reporters' configuration (QASE_* variables, then qase.config.json), read for the CLI: a token and a project
  * are required, and `mode` does not apply, since running a command is the request to talk to the API.
  */
-export function readConfig(context: CliContext): Config {
+function readConfig(context: CliContext): Config {
   return forApi(loadConfig({}, { cwd: context.cwd, env: context.env }));
 }
 

@@ -8,7 +8,7 @@ export interface StepBody {
     end_time?: number | null;
     duration?: number | null;
     comment?: string;
-    /** Attachment hashes; before upload, local references (see `attachment-refs`). */
+    /** Attachment hashes; before upload, local references (see attachments.ts). */
     attachments?: string[];
   };
   steps?: StepBody[];
@@ -31,7 +31,7 @@ export interface ResultBody {
     thread?: string | null;
   };
   fields?: Record<string, string>;
-  /** Attachment hashes; before upload, local references (see `attachment-refs`). */
+  /** Attachment hashes; before upload, local references (see attachments.ts). */
   attachments?: string[];
   steps?: StepBody[];
   params?: Record<string, string>;

@@ -7,7 +7,7 @@ import { ApiError } from './errors';
 import type { Attachment } from './model';
 
 /** The API's attachment limits: larger files are skipped, requests are grouped under the others. */
-export const ATTACHMENT_LIMITS = Object.freeze({ fileBytes: 32 * 1024 ** 2, requestBytes: 128 * 1024 ** 2, filesPerRequest: 20 });
+const ATTACHMENT_LIMITS = Object.freeze({ fileBytes: 32 * 1024 ** 2, requestBytes: 128 * 1024 ** 2, filesPerRequest: 20 });
 
 // Until upload, a body names each attachment by a local reference; upload swaps it for the API's hash.
 const REF = 'file:';
@@ -28,13 +28,18 @@ export function createAttachmentStore(dir: string, options: { copyFiles: boolean
       }
       return REF + writeOnce(dir, sha256(content), name, (path) => writeFileSync(path, content));
     }
-    const size = existsSync(attachment.path) ? statSync(attachment.path).size : undefined;
-    if (size === undefined) {
+    const stats = existsSync(attachment.path) ? statSync(attachment.path) : undefined;
+    if (stats === undefined) {
       options.warn(`attachment ${attachment.path} does not exist; not uploaded.`);
       return undefined;
     }
-    if (size > ATTACHMENT_LIMITS.fileBytes) {
-      options.warn(`attachment ${attachment.path} is ${mb(size)}, over the API's 32 MB per file; not uploaded.`);
+    // A folder (`attach({ paths: 'screenshots' })`) cannot be read as a file: every upload of its batch would fail.
+    if (!stats.isFile()) {
+      options.warn(`attachment ${attachment.path} is not a file; not uploaded. Attach the files in it one by one.`);
+      return undefined;
+    }
+    if (stats.size > ATTACHMENT_LIMITS.fileBytes) {
+      options.warn(`attachment ${attachment.path} is ${mb(stats.size)}, over the API's 32 MB per file; not uploaded.`);
       return undefined;
     }
     if (!options.copyFiles) return REF + attachment.path;
@@ -89,11 +94,12 @@ export function createAttachmentUploader(options: AttachmentUploaderOptions) {
     const pending: { ref: string; file: UploadFile; size: number; content: string }[] = [];
     for (const ref of refs) {
       const path = pathOf(ref, options.dir);
-      if (!existsSync(path)) {
-        options.warn(`attachment ${path} is gone; its result is sent without it.`);
+      // Removed, or replaced by something unreadable, since the result was written: its batch would fail every try.
+      const content = existsSync(path) ? (contentByRef.get(ref) ?? (await sha256Stream(path).catch(() => undefined))) : undefined;
+      if (content === undefined) {
+        options.warn(`attachment ${path} is gone or cannot be read; its result is sent without it.`);
         continue;
       }
-      const content = contentByRef.get(ref) ?? (await sha256Stream(path));
       contentByRef.set(ref, content);
       if (hashByContent.has(content) || pending.some((p) => p.content === content)) continue;
       pending.push({ ref, content, size: statSync(path).size, file: { name: basename(path), contentType: contentTypeOf(path), path } });
@@ -121,7 +127,7 @@ export function createAttachmentUploader(options: AttachmentUploaderOptions) {
 }
 
 /** Groups files into requests of at most 20 files and 128 MB, in order. */
-export function groupUploads<T extends { size: number }>(files: readonly T[]): T[][] {
+function groupUploads<T extends { size: number }>(files: readonly T[]): T[][] {
   const groups: T[][] = [];
   let group: T[] = [];
   let bytes = 0;
@@ -138,11 +144,11 @@ export function groupUploads<T extends { size: number }>(files: readonly T[]): T
   return groups;
 }
 
-export function isAttachmentRef(value: string): boolean {
+function isAttachmentRef(value: string): boolean {
   return value.startsWith(REF);
 }
 
-export function pathOf(ref: string, dir: string): string {
+function pathOf(ref: string, dir: string): string {
   const path = ref.slice(REF.length);
   return isAbsolute(path) ? path : join(dir, path);
 }

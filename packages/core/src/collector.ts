@@ -39,7 +39,11 @@ export interface UploadSummary {
 /** What adapters call. Every method is safe to call in any mode; none throws into the test run. */
 export interface Collector {
   readonly config: Config;
-  /** Creates the run (or adopts `testops.run.id`) in the background; call when the test run begins. */
+  /**
+   * Call when the test run begins: fixes the run's start time and title (or adopts `testops.run.id`). The run itself
+   * is created when the first batch is sealed, so a run that matched no tests leaves no empty run. `add` calls it
+   * if the adapter did not.
+   */
   startRun(start?: RunStart): void;
   /** Queues a finished result; it is written to the outbox at once and uploaded in batches while tests run. */
   add(result: TestResult): void;
@@ -135,8 +139,19 @@ function createSession(config: Config, framework: string, cwd: string, env: Node
   function seal(): void {
     clearTimeout(sealTimer);
     sealTimer = undefined;
-    outbox.seal();
+    try {
+      outbox.seal();
+    } catch (error) {
+      outboxFailed(error);
+      return;
+    }
     pump();
+  }
+
+  // seal() also runs from a timer, and writeManifest() from startRun() and once the run exists: outside add()'s try.
+  // A removed outbox folder or a full disk is said once, never thrown into the test run.
+  function outboxFailed(error: unknown): void {
+    output.errorOnce(`could not write to the outbox: ${(error as Error).message}`);
   }
 
   function startRun(start: RunStart = {}): void {
@@ -169,13 +184,17 @@ function createSession(config: Config, framework: string, cwd: string, env: Node
 
   function writeManifest(): void {
     const runId = delivery.runId;
-    outbox.writeManifest({
-      version: 1,
-      project: config.testops.project,
-      framework,
-      createdAt: new Date(createdAt).toISOString(),
-      run: { id: runId, create: runId === undefined ? plan : undefined, complete: config.testops.run.complete },
-    });
+    try {
+      outbox.writeManifest({
+        version: 1,
+        project: config.testops.project,
+        framework,
+        createdAt: new Date(createdAt).toISOString(),
+        run: { id: runId, create: runId === undefined ? plan : undefined, complete: config.testops.run.complete },
+      });
+    } catch (error) {
+      outboxFailed(error);
+    }
   }
 
   function add(result: TestResult): void {
@@ -193,6 +212,11 @@ function createSession(config: Config, framework: string, cwd: string, env: Node
     } catch (error) {
       output.errorOnce(`could not keep result "${result.title}": ${(error as Error).message}`);
     }
+  }
+
+  function settledCount(): number {
+    const { delivered, refused } = delivery.counts();
+    return delivered + refused;
   }
 
   async function drain(): Promise<void> {
@@ -216,8 +240,12 @@ function createSession(config: Config, framework: string, cwd: string, env: Node
       // A cool-down follows an API that stayed unavailable through every retry, and the end cannot wait it out: one
       // quick request tells whether the API is back, and if it is, sending resumes (creating the run if need be).
       while (!outbox.isEmpty() && (await delivery.probe())) {
+        const settled = settledCount();
         pump();
         await drain();
+        // The API answered but nothing more went: the failure is not the API's (the outbox cannot be read), and
+        // asking again would repeat it until the deadline.
+        if (settledCount() === settled) break;
       }
       const everything = outbox.isEmpty() && delivery.fatal() === undefined;
       let publicUrl: string | undefined;

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError } from './errors';
 import type { Status } from './model';
+import { mask } from './output';
 
 /** What the reporter does with results. `report` (the official name) is accepted and means `dry-run`. */
 export type Mode = 'testops' | 'dry-run' | 'off';
@@ -31,8 +32,8 @@ export interface Config {
    */
   readonly modeNote: string | undefined;
   /**
-   * `fallback` / `QASE_FALLBACK`: the mode used when `testops` cannot start (missing token or project, or the
-   * run cannot be created). Only `dry-run` changes anything; `off` and `testops` report the problem instead.
+   * `fallback` / `QASE_FALLBACK`: the mode used when `mode` is `testops` but the token or the project is missing.
+   * Only `dry-run` changes anything; `off` and `testops` report the problem instead.
    * @default 'off'
    */
   readonly fallback: Mode;
@@ -382,7 +383,8 @@ function resolve(options: unknown, env: Env, file: unknown, fileName: string): C
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     // A token pasted into the wrong option would be quoted back; no message may carry it.
-    throw new ConfigError(maskTokens(error.message, [env[TOKEN_ENV], tokenIn(file), tokenIn(options)]));
+    const tokens = [env[TOKEN_ENV], tokenIn(file), tokenIn(options)].flatMap((token) => token?.trim() || []);
+    throw new ConfigError(mask(error.message, tokens));
   }
 }
 
@@ -776,15 +778,6 @@ export function isLoopback(hostname: string): boolean {
 function tokenIn(source: unknown): string | undefined {
   const token = valueAt(isObject(source) ? source : {}, 'testops.api.token');
   return typeof token === 'string' ? token : undefined;
-}
-
-function maskTokens(message: string, tokens: readonly (string | undefined)[]): string {
-  let masked = message;
-  for (const token of tokens) {
-    const trimmed = token?.trim();
-    if (trimmed) masked = masked.split(trimmed).join('***');
-  }
-  return masked;
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

@@ -36,7 +36,7 @@ export interface Delivery {
   ready(): boolean;
   /** Sends results; `onSettled` gets the ids needing no further sending. Failures stop or pause sending, never throw. */
   deliver(results: readonly ResultBody[], onSettled: (ids: string[]) => void): Promise<boolean>;
-  /** Sends an outbox segment: removes it once every result in it is settled, else puts it back in line. */
+  /** Sends an outbox segment, never rejecting: removes it once every result in it is settled, else puts it back. */
   deliverSegment(segment: Segment): Promise<boolean>;
   createRun(plan: RunPlan): Promise<number | undefined>;
   completeRun(): Promise<boolean>;
@@ -146,7 +146,13 @@ export function createDelivery({ config, folder, output, env }: DeliveryOptions)
     ready: () => !ended.signal.aborted && fatal === undefined && Date.now() >= pausedUntil,
     deliver,
     async deliverSegment(segment) {
-      const done = await deliver(segment.read(), (ids) => segment.settle(ids));
+      let done = false;
+      try {
+        done = await deliver(segment.read(), (ids) => segment.settle(ids));
+      } catch (error) {
+        // Only reading can throw here (the outbox folder removed mid-run); a rejection would go unhandled until end().
+        stop(error);
+      }
       // What was not sent goes back in line, for when the API is back; if it never is, it stays on disk.
       if (done) segment.remove();
       else segment.release();

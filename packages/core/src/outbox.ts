@@ -23,7 +23,6 @@ export interface Manifest {
 
 /** A sealed group of results, sent together and removed together. */
 export interface Segment {
-  readonly name: string;
   /** The results not yet settled, in the order they were written. */
   read(): ResultBody[];
   /** These ids need no further sending (confirmed by the API, or refused for good). */
@@ -40,9 +39,7 @@ export interface Segment {
  * (or on a timer), sent, and deleted once every result in them is settled: memory holds only what is in flight.
  */
 export interface Outbox {
-  readonly dir: string;
   writeManifest(manifest: Manifest): void;
-  readManifest(): Manifest | undefined;
   append(result: ResultBody): void;
   /** Results written to the open segment. */
   openCount(): number;
@@ -78,14 +75,12 @@ export function openOutbox(dir: string): Outbox {
   let openCount = 0;
 
   return {
-    dir,
     writeManifest(manifest) {
       // Write then rename: a reader never sees half a manifest.
       const tmp = join(dir, `${MANIFEST}.tmp`);
       writeFileSync(tmp, JSON.stringify(manifest, null, 2));
       renameSync(tmp, join(dir, MANIFEST));
     },
-    readManifest: () => readManifest(dir),
     append(result) {
       if (fd === undefined) {
         openName = `results-${String(next++).padStart(6, '0')}`;
@@ -138,7 +133,6 @@ function segment(dir: string, file: string, onDone: (kept: boolean) => void): Se
   const path = join(dir, file);
   const settledPath = path.replace(/\.ndjson$/, '.settled');
   return {
-    name: file,
     read() {
       const settled = new Set(existsSync(settledPath) ? readFileSync(settledPath, 'utf8').split('\n') : []);
       return readFileSync(path, 'utf8')

@@ -29,12 +29,25 @@ export function createOutput(options: OutputOptions): Output {
   const secrets = options.secrets.filter((s): s is string => typeof s === 'string' && s.length > 0);
   const write = options.write ?? toStderr;
   const seen = new Set<string>();
-  if (options.logFile) mkdirSync(dirname(options.logFile), { recursive: true });
+  let logFile = options.logFile;
+  // The log file is an extra: one that cannot be written (a read-only folder, a file named `logs`) is said once and
+  // dropped. A throw here would reach the test run, from an adapter's constructor or from any line printed.
+  const logToFile = (append: (path: string) => void): void => {
+    if (logFile === undefined) return;
+    try {
+      append(logFile);
+    } catch (error) {
+      write(`qase: could not write the log file ${logFile} (${(error as NodeJS.ErrnoException).code ?? String(error)}); ` +
+        'lines go to the console only.\n');
+      logFile = undefined;
+    }
+  };
+  logToFile((path) => mkdirSync(dirname(path), { recursive: true }));
 
   function emit(level: string, line: string): void {
     const text = mask(line, secrets);
     if (options.console) write(`qase: ${text}\n`);
-    if (options.logFile) appendFileSync(options.logFile, `${new Date().toISOString()} ${level} ${text}\n`);
+    logToFile((path) => appendFileSync(path, `${new Date().toISOString()} ${level} ${text}\n`));
   }
 
   return {

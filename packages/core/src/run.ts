@@ -37,7 +37,7 @@ export function planRun(config: Config, startedAtMs: number, defaults: { title: 
 }
 
 /** The API takes a run's start as `YYYY-MM-DD HH:MM:SS` in UTC, to the second. */
-export function runStartTime(ms: number): string {
+function runStartTime(ms: number): string {
   return new Date(Math.floor(ms / 1000) * 1000).toISOString().slice(0, 19).replace('T', ' ');
 }
 

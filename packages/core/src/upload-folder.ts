@@ -5,7 +5,7 @@ import type { Config } from './config';
 import { defaultRunText } from './ci';
 import { createDelivery } from './delivery';
 import { ConfigError } from './errors';
-import { openOutbox } from './outbox';
+import { openOutbox, readManifest } from './outbox';
 import type { Output } from './output';
 import { planRun, runUrl } from './run';
 
@@ -31,7 +31,7 @@ export interface FolderUpload {
  */
 export async function uploadFolder(dir: string, config: Config, context: { output: Output; env: Readonly<Record<string, string | undefined>> }): Promise<FolderUpload> {
   const outbox = openOutbox(dir);
-  const manifest = outbox.readManifest();
+  const manifest = readManifest(dir);
   if (!manifest) {
     throw new ConfigError(`${dir} has no manifest.json, so it is not a folder a qase-reporters reporter wrote. ` +
       'Pass the folder named in the run summary: the outbox (.qase/outbox/…) or the dry-run folder (qase-dry-run).');

@@ -4,10 +4,6 @@ import type { UserConsoleLog } from 'vitest';
 import type { Reporter, TestCase, Vitest } from 'vitest/node';
 import { toTestResults } from './result';
 
-// Matchers and util.inspect colour what tests print when the terminal can show it.
-// eslint-disable-next-line no-control-regex
-const ANSI = /\u001b\[[0-9;]*m/g;
-
 /** `reporters: ['default', ['@qase-reporters/vitest', { ...options }]]` in the Vitest config. */
 export class QaseReporter implements Reporter {
   readonly #options: unknown;
@@ -49,7 +45,7 @@ export class QaseReporter implements Reporter {
 
   onTestCaseResult(test: TestCase): void {
     if (!this.#collector) return;
-    const logs = this.#logs.get(test.id)?.join('').replace(ANSI, '');
+    const logs = this.#logs.get(test.id)?.join('');
     this.#logs.delete(test.id);
     try {
       const projectParam = (this.#vitest?.projects.length ?? 0) > 1;

@@ -37,7 +37,7 @@ const STATUS: Record<VitestState, Status> = {
 export interface TestContext {
   /** Send the project's name as the `project` parameter (the config has several projects). */
   projectParam: boolean;
-  /** What the test printed, when `captureLogs` is on. */
+  /** What the test printed, when `captureLogs` is on; its colour codes are dropped. */
   logs?: string;
 }
 
@@ -84,7 +84,7 @@ export function toTestResults(test: ReportedTest, context: TestContext): TestRes
       params,
       // Annotations and artifacts belong to the test, not to one attempt; the console output too.
       attachments: last ? vitestAttachments(test) : [],
-      logs: last ? context.logs : undefined,
+      logs: last ? context.logs?.replace(ANSI, '') : undefined,
       retry,
       flaky: last && (diagnostic?.flaky ?? false),
     });
@@ -130,7 +130,7 @@ export function splitErrors<T>(errors: readonly T[], failedAttempts: number): T[
     errors.slice(i * share, i === failedAttempts - 1 ? errors.length : (i + 1) * share));
 }
 
-// Matchers colour their messages and diffs when the terminal can show it.
+// Matchers colour their messages and diffs, and util.inspect what tests print, when the terminal can show it.
 // eslint-disable-next-line no-control-regex
 const ANSI = /\u001b\[[0-9;]*m/g;
 

