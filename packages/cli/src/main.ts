@@ -3,11 +3,12 @@ import { ApiError, ConfigError, mask } from '@qase-reporters/core';
 import { EXIT_FAILURE, EXIT_USAGE, UsageError, type Command, type CliContext, type CommandInput } from './command';
 import { doctor } from './doctor';
 import { completeRun, createRun } from './run';
+import { show } from './show';
 import { upload } from './upload';
 
-const COMMANDS: readonly Command[] = [createRun, completeRun, upload, doctor];
+const COMMANDS: readonly Command[] = [createRun, completeRun, upload, show, doctor];
 
-const HELP = `qase-reporters: create and complete Qase runs for sharded CI, and send results left on disk.
+const HELP = `qase-reporters: create and complete Qase runs for sharded CI, send results left on disk, and show them.
 
 Usage: qase-reporters <command> [options]
 

@@ -1,19 +1,22 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { ApiError, ConfigError, readManifest, uploadFolder, type Manifest } from '@qase-reporters/core';
+import { ApiError, ConfigError, isReportFolder, readManifest, uploadFolder, type Manifest } from '@qase-reporters/core';
 import { EXIT_FAILURE, type Command } from './command';
 import { isComplete } from './run';
 import { openSession, type Session } from './session';
 
-const WHICH_FOLDER = 'Pass the folder the reporter named: the dry-run folder (qase-dry-run) or the outbox (.qase/outbox).';
+const WHICH_FOLDER = 'Pass the folder the reporter named: the report (build/qase-report), the dry-run folder (qase-dry-run) ' +
+  'or the outbox (.qase/outbox).';
 
 export const upload: Command = {
   name: 'upload',
-  summary: 'send a dry-run folder, or the results a reporter could not deliver',
+  summary: 'send a report, a dry-run folder, or the results a reporter could not deliver',
   help: `Usage: qase-reporters upload <folder>
 
 Sends what a reporter left on disk, the way the reporter sends it (batches, retries, the same result ids, so
 sending a folder twice stores nothing twice):
+  - a Qase Report (build/qase-report, QASE_MODE=report), ours or an official reporter's: creates a run titled
+    as the report, sends every result and attachment, completes the run, and records the run in the folder;
   - a dry-run folder (qase-dry-run): creates the run it describes, sends its requests, completes the run;
   - an outbox a run could not deliver (.qase/outbox/<session>): sends the rest into that run, and completes it
     if that run was the reporter's own to complete.
@@ -61,7 +64,7 @@ interface Folder {
   shown: string;
 }
 
-/** The folder itself when a reporter wrote it (it has a manifest), else the subfolders a reporter wrote. */
+/** The folder itself when a reporter wrote it (a manifest or a report), else the subfolders a reporter wrote. */
 function reporterFolders(path: string, given: string): Folder[] {
   let isFolder: boolean;
   try {
@@ -76,18 +79,18 @@ function reporterFolders(path: string, given: string): Folder[] {
     .map((entry) => ({ path: join(path, entry.name), shown: join(given, entry.name) }))
     .sort((a, b) => a.path.localeCompare(b.path));
   if (folders.length === 0) {
-    throw new ConfigError(`${given} holds nothing a qase-reporters reporter wrote (no manifest.json in it or its subfolders). ${WHICH_FOLDER}`);
+    throw new ConfigError(`${given} holds nothing a reporter wrote (no manifest.json or run.json in it or its subfolders). ${WHICH_FOLDER}`);
   }
   return folders;
 }
 
 function hasManifest(dir: string): boolean {
-  return existsSync(join(dir, 'manifest.json'));
+  return existsSync(join(dir, 'manifest.json')) || isReportFolder(dir);
 }
 
 /** Sends one folder; resolves false when something in it was not delivered (or its run not completed). */
 async function uploadOne(folder: Folder, session: Session, env: Readonly<Record<string, string | undefined>>): Promise<boolean> {
-  const manifest = manifestOf(folder);
+  const manifest = manifestOf(folder, session.config);
   if (manifest.project !== undefined && manifest.project !== session.project) {
     throw new ConfigError(`it was written for project ${manifest.project}, but the project configured is ${session.project}. ` +
       `Set QASE_TESTOPS_PROJECT=${manifest.project} to send it there.`);
@@ -130,9 +133,10 @@ async function uploadOne(folder: Folder, session: Session, env: Readonly<Record<
   return left === 0 && sent.refused === 0 && sent.stoppedBy === undefined && (sent.completed || !completes);
 }
 
-function manifestOf(folder: Folder): Manifest {
+/** The folder's manifest; a report not uploaded before has none yet: no project, no run, to be completed. */
+function manifestOf(folder: Folder, config: Session['config']): Pick<Manifest, 'project' | 'run'> {
   try {
-    return readManifest(folder.path)!;
+    return readManifest(folder.path) ?? { project: undefined, run: { complete: config.testops.run.complete } };
   } catch {
     throw new ConfigError(`manifest.json is not valid JSON, so the folder cannot be sent. Was it edited by hand?`);
   }

@@ -144,11 +144,17 @@ function groupUploads<T extends { size: number }>(files: readonly T[]): T[][] {
   return groups;
 }
 
-function isAttachmentRef(value: string): boolean {
+/** The reference naming the file at `path` (relative to the folder of the results, or absolute). */
+export function localRef(path: string): string {
+  return REF + path;
+}
+
+export function isAttachmentRef(value: string): boolean {
   return value.startsWith(REF);
 }
 
-function pathOf(ref: string, dir: string): string {
+/** The file a reference names, for the folder of the results it is in. */
+export function pathOf(ref: string, dir: string): string {
   const path = ref.slice(REF.length);
   return isAbsolute(path) ? path : join(dir, path);
 }
@@ -186,12 +192,12 @@ export function contentTypeOf(path: string): string {
 }
 
 /** A name that says its type, since the upload infers the type from the file name. */
-function withExtension(name: string, contentType: string): string {
+export function withExtension(name: string, contentType: string): string {
   const ext = EXTENSIONS[contentType.split(';')[0].trim().toLowerCase()];
   return ext && !extname(name) ? name + ext : name;
 }
 
-function safeName(name: string): string {
+export function safeName(name: string): string {
   return basename(name).replace(/[^\w.\- ]+/g, '_').slice(0, 120) || 'attachment';
 }
 

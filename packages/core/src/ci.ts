@@ -170,8 +170,8 @@ export function formatStepSummary(summary: StepSummary, env: Env): string | unde
   const written = statuses.reduce((sum, [, n]) => sum + n, 0);
   const folder = summary.folder && shownPath(summary.folder, value(env, 'GITHUB_WORKSPACE'));
   const lines =
-    summary.mode === 'dry-run'
-      ? [`### Qase dry run: ${written} results written, nothing sent`]
+    summary.mode === 'dry-run' || summary.mode === 'report'
+      ? [`### Qase ${summary.mode === 'report' ? 'report' : 'dry run'}: ${written} results written, nothing sent`]
       : [`### Qase: ${summary.delivered} of ${written} results delivered${summary.runId === undefined ? '' : ` to run ${summary.runId}`}`];
   if (statuses.length > 0) {
     const cell = (text: string) => text.replace(/\|/g, '\\|');
@@ -183,8 +183,9 @@ export function formatStepSummary(summary: StepSummary, env: Env): string | unde
     );
   }
   if (summary.runUrl) lines.push('', `[Open run ${summary.runId} in Qase](${summary.runUrl})`);
-  if (summary.mode === 'dry-run' && folder) {
-    lines.push('', `The request bodies are in \`${folder}\`; send them with \`npx qase-reporters upload ${folder}\`.`);
+  if ((summary.mode === 'dry-run' || summary.mode === 'report') && folder) {
+    const what = summary.mode === 'report' ? 'The report is' : 'The request bodies are';
+    lines.push('', `${what} in \`${folder}\`; send them with \`npx qase-reporters upload ${folder}\`.`);
   }
   const left = written - summary.delivered;
   if (summary.mode === 'testops' && left > 0) {

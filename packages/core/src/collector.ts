@@ -10,6 +10,8 @@ import { toResultBody } from './mapping';
 import type { TestResult } from './model';
 import { openOutbox } from './outbox';
 import { createOutput, type Output } from './output';
+import { writePage } from './report/page';
+import { createReportSession } from './report/session';
 import { planRun, runStartMs, runUrl, type RunPlan } from './run';
 import { formatSummary } from './summary';
 
@@ -32,8 +34,10 @@ export interface UploadSummary {
   durationMs: number;
   runId?: number;
   runUrl?: string;
-  /** Folder holding what was not delivered, or the dry run's output. */
+  /** Folder holding what was not delivered, or the report's or the dry run's output. */
   folder?: string;
+  /** The page showing a report or a dry run (`index.html` in its folder). */
+  page?: string;
 }
 
 /** What adapters call. Every method is safe to call in any mode; none throws into the test run. */
@@ -82,6 +86,7 @@ export function createCollector(options: unknown, context: CollectorContext): Co
   if (config.modeNote) output.info(config.modeNote);
   if (config.mode === 'off') return disabled(config);
   try {
+    if (config.mode === 'report') return createReportSession(config, context.framework, cwd, env, output);
     return createSession(config, context.framework, cwd, env, output);
   } catch (error) {
     output.errorOnce(`${(error as Error).message} Nothing is sent to Qase in this run.`);
@@ -103,7 +108,7 @@ function disabled(config: Config): Collector {
 function createSession(config: Config, framework: string, cwd: string, env: NodeJS.ProcessEnv, output: Output): Collector {
   const createdAt = Date.now();
   const dryRun = config.mode === 'dry-run';
-  const folder = dryRun ? prepareDryRunFolder(resolve(cwd, config.dryRunPath)) : join(resolve(cwd, config.testops.outboxPath), sessionName(createdAt));
+  const folder = dryRun ? prepareDryRunFolder(resolve(cwd, config.report.path)) : join(resolve(cwd, config.testops.outboxPath), sessionName(createdAt));
   const outbox = openOutbox(folder);
   const storeAttachment = createAttachmentStore(folder, { copyFiles: dryRun, warn: output.warn });
   const delivery = createDelivery({ config, folder, output, env });
@@ -256,6 +261,7 @@ function createSession(config: Config, framework: string, cwd: string, env: Node
       const kept = dryRun || !outbox.removeIfEmpty();
       if (!kept) removeEmptyParents(folder, cwd);
       const counts = delivery.counts();
+      const page = dryRun ? writeDryRunPage(folder, output) : undefined;
       const project = config.testops.project;
       const summary: UploadSummary = {
         mode: config.mode,
@@ -268,6 +274,7 @@ function createSession(config: Config, framework: string, cwd: string, env: Node
         runId: delivery.runId,
         runUrl: delivery.runId !== undefined && project ? runUrl(config.testops.api.appUrl, project, delivery.runId) : undefined,
         folder: kept ? folder : undefined,
+        page,
       };
       const details = {
         written,
@@ -279,6 +286,7 @@ function createSession(config: Config, framework: string, cwd: string, env: Node
         runTitle: plan?.title,
         publicUrl,
         folder: summary.folder && relative(cwd, summary.folder),
+        page: page && relative(cwd, page),
       };
       for (const line of formatSummary(summary, details)) output.info(line);
       appendStepSummary(env, summary, output.warn);
@@ -294,6 +302,16 @@ function createSession(config: Config, framework: string, cwd: string, env: Node
   }
 
   return { config, startRun, add, end };
+}
+
+/** The dry run's page; one that cannot be written is said, and the dry run's files are still there. */
+function writeDryRunPage(folder: string, output: Output): string | undefined {
+  try {
+    return writePage(folder);
+  } catch (error) {
+    output.errorOnce(`could not write the page of the dry run: ${(error as Error).message}`);
+    return undefined;
+  }
 }
 
 function folderBytes(dir: string): number {

@@ -4,8 +4,11 @@ import { ConfigError } from './errors';
 import type { Status } from './model';
 import { mask } from './output';
 
-/** What the reporter does with results. `report` (the official name) is accepted and means `dry-run`. */
-export type Mode = 'testops' | 'dry-run' | 'off';
+/**
+ * What the reporter does with results: `testops` uploads; `report` writes the Qase Report format (the official
+ * reporters' local mode); `dry-run` writes the exact request bodies that would be sent; `off` does nothing.
+ */
+export type Mode = 'testops' | 'report' | 'dry-run' | 'off';
 
 export interface ConfigurationValue {
   /** Configuration group, e.g. `browser`. */
@@ -21,7 +24,8 @@ export interface ConfigurationValue {
  */
 export interface Config {
   /**
-   * `mode` / `QASE_MODE`: `testops` uploads, `dry-run` (or `report`) writes what would be sent, `off` does nothing.
+   * `mode` / `QASE_MODE`: `testops` uploads, `report` writes a Qase Report, `dry-run` writes what would be sent,
+   * `off` does nothing.
    * @default `testops` when a token and a project are configured, otherwise `off`
    */
   readonly mode: Mode;
@@ -33,7 +37,7 @@ export interface Config {
   readonly modeNote: string | undefined;
   /**
    * `fallback` / `QASE_FALLBACK`: the mode used when `mode` is `testops` but the token or the project is missing.
-   * Only `dry-run` changes anything; `off` and `testops` report the problem instead.
+   * Only `report` and `dry-run` change anything; `off` and `testops` report the problem instead.
    * @default 'off'
    */
   readonly fallback: Mode;
@@ -75,12 +79,20 @@ export interface Config {
      */
     readonly file: boolean;
   };
-  /**
-   * `report.connections.local.path` (also spelled `report.connection.local.path`) / `QASE_REPORT_CONNECTION_PATH`:
-   * where a dry run writes its request bodies and attachments. Relative to the working directory.
-   * @default 'qase-dry-run'
-   */
-  readonly dryRunPath: string;
+  readonly report: {
+    /**
+     * `report.connections.local.path` (also spelled `report.connection.local.path`) / `QASE_REPORT_CONNECTION_PATH`:
+     * the folder a report or a dry run writes. Relative to the working directory.
+     * @default 'build/qase-report' in report mode (the official default), 'qase-dry-run' in dry-run mode
+     */
+    readonly path: string;
+    /**
+     * `report.connections.local.format` / `QASE_REPORT_CONNECTION_FORMAT`: `json`, or `jsonp` (each file wrapped in
+     * `qaseJsonp(…);`). Report mode only: a dry run writes the JSON request bodies the API takes.
+     * @default 'json'
+     */
+    readonly format: 'json' | 'jsonp';
+  };
   readonly testops: {
     readonly api: {
       /**
@@ -407,7 +419,6 @@ function resolveSources(s: Sources): Config {
   const fallback = pick(s, 'fallback', 'QASE_FALLBACK', modeValue) ?? 'off';
   const [mode, modeNote] = chooseMode(pick(s, 'mode', 'QASE_MODE', modeValue), fallback, token !== undefined, project);
   pick(s, 'report.driver', 'QASE_REPORT_DRIVER', driver);
-  pick(s, ['report.connections.local.format', 'report.connection.local.format'], 'QASE_REPORT_CONNECTION_FORMAT', format);
 
   return deepFreeze({
     mode,
@@ -428,9 +439,14 @@ function resolveSources(s: Sources): Config {
       console: pick(s, 'logging.console', 'QASE_LOGGING_CONSOLE', flag) ?? true,
       file: pick(s, 'logging.file', 'QASE_LOGGING_FILE', flag) ?? debug,
     },
-    dryRunPath:
-      pick(s, ['report.connections.local.path', 'report.connection.local.path'], 'QASE_REPORT_CONNECTION_PATH', text) ??
-      'qase-dry-run',
+    report: {
+      path:
+        pick(s, ['report.connections.local.path', 'report.connection.local.path'], 'QASE_REPORT_CONNECTION_PATH', text) ??
+        (mode === 'dry-run' ? 'qase-dry-run' : 'build/qase-report'),
+      format:
+        pick(s, ['report.connections.local.format', 'report.connection.local.format'], 'QASE_REPORT_CONNECTION_FORMAT', format) ??
+        'json',
+    },
     testops: {
       api: { token, ...host },
       project,
@@ -491,8 +507,9 @@ function chooseMode(
     return ['off', `Not reporting to Qase: ${missingText}. Set ${missing.length > 1 ? 'both' : 'it'} to upload results, ${DRY_RUN_HINT}.`];
   }
   if (explicit !== 'testops' || missing.length === 0) return [explicit, undefined];
-  if (fallback === 'dry-run') {
-    return ['dry-run', `Dry run instead of upload (fallback): the mode is testops but ${missingText}. Nothing is uploaded.`];
+  if (fallback === 'dry-run' || fallback === 'report') {
+    const instead = fallback === 'report' ? 'A local report' : 'Dry run';
+    return [fallback, `${instead} instead of upload (fallback): the mode is testops but ${missingText}. Nothing is uploaded.`];
   }
   const fix = missing.length > 1
     ? 'Set them (or testops.api.token and testops.project) to an API token and your project code (e.g. DEMO)'
@@ -617,9 +634,9 @@ function oneOf<T extends string>(values: Readonly<Record<string, T>>, allowed: s
   return { fromEnv: check, fromValue: check };
 }
 
-const modeValue = oneOf<Mode>({ testops: 'testops', 'dry-run': 'dry-run', report: 'dry-run', off: 'off' }, 'testops, dry-run (or report) or off');
-const driver = oneOf({ local: 'local' }, 'local', 'It is the only driver: a dry run writes to a local folder.');
-const format = oneOf({ json: 'json' }, 'json', 'A dry run writes its request bodies as JSON; remove the option.');
+const modeValue = oneOf<Mode>({ testops: 'testops', report: 'report', 'dry-run': 'dry-run', off: 'off' }, 'testops, report, dry-run or off');
+const driver = oneOf({ local: 'local' }, 'local', 'It is the only driver: a report is written to a local folder.');
+const format = oneOf<'json' | 'jsonp'>({ json: 'json', jsonp: 'jsonp' }, 'json or jsonp');
 
 const list: Kind<readonly string[]> = {
   fromEnv: (value) => splitList(value),

@@ -28,3 +28,5 @@ export type { AttachOptions, QaseApi, QaseRecorder } from './qase-api';
 export { createQaseApi, createWarnOnce, mergeMetadata } from './qase-api';
 export { toSignature, toSignaturePart } from './signature';
 export { contentTypeOf } from './attachments';
+export { writePage } from './report/page';
+export { isReportFolder } from './report/read';

@@ -16,6 +16,8 @@ export interface SummaryDetails {
   publicUrl: string | undefined;
   /** The folder relative to the working directory. */
   folder: string | undefined;
+  /** The page showing a report or a dry run, relative to the working directory. */
+  page: string | undefined;
 }
 
 /** The block printed at the end of a run: what was sent, where it went, and what to do about the rest. */
@@ -24,12 +26,20 @@ export function formatSummary(s: UploadSummary, d: SummaryDetails): string[] {
   const filtered = s.total - d.written;
   const counts = `${statuses}${filtered > 0 ? `; ${filtered} left out by the status filter` : ''}`;
   const time = `${(s.durationMs / 1000).toFixed(1)} s`;
+  const page = d.page ? `open ${d.page} to look at the results; ` : '';
+  if (s.mode === 'report') {
+    return [
+      `report: nothing was sent. ${plural(s.delivered, 'result')} (${counts}) with ${plural(d.attachments, 'attachment')} ` +
+        `written to ${d.folder} in ${time}.`,
+      `${page}send them with: npx qase-reporters upload ${d.folder}`,
+    ];
+  }
   if (s.mode === 'dry-run') {
     return [
       `dry run: nothing was sent. ${d.runTitle ? `A run "${d.runTitle}" would be created and ` : ''}` +
         `${plural(s.delivered, 'result')} (${counts}) sent in ${plural(s.requests, 'request')}, ` +
         `with ${plural(d.attachments, 'attachment')} (${size(d.attachmentBytes ?? 0)}).`,
-      `the request bodies and attachments are in ${d.folder}; send them with: npx qase-reporters upload ${d.folder}`,
+      `the request bodies and attachments are in ${d.folder}; ${page}send them with: npx qase-reporters upload ${d.folder}`,
     ];
   }
   const lines = [

@@ -7,6 +7,8 @@ import { createDelivery } from './delivery';
 import { ConfigError } from './errors';
 import { openOutbox, readManifest } from './outbox';
 import type { Output } from './output';
+import { isReportFolder } from './report/read';
+import { reportSource } from './report/upload';
 import { planRun, runUrl } from './run';
 
 export interface FolderUpload {
@@ -24,18 +26,21 @@ export interface FolderUpload {
 }
 
 /**
- * Sends what a reporter left on disk: an outbox (undelivered results of an interrupted or offline run) or a dry-run
- * folder (its request bodies). Same pipeline as the reporters, same result ids, so sending a folder twice stores
+ * Sends what a reporter left on disk: an outbox (undelivered results of an interrupted or offline run), a dry-run
+ * folder (its request bodies) or a Qase Report (ours or an official reporter's; the manifest recording its run is
+ * added to it). Same pipeline as the reporters, same result ids, so sending a folder twice stores
  * nothing twice. Creates the run the folder describes if it has none yet (and records its id in the folder), and
  * completes it once everything is delivered when the folder says so.
  */
 export async function uploadFolder(dir: string, config: Config, context: { output: Output; env: Readonly<Record<string, string | undefined>> }): Promise<FolderUpload> {
-  const outbox = openOutbox(dir);
-  const manifest = readManifest(dir);
+  const report = isReportFolder(dir) ? reportSource(dir, config) : undefined;
+  const manifest = readManifest(dir) ?? report?.manifest;
   if (!manifest) {
-    throw new ConfigError(`${dir} has no manifest.json, so it is not a folder a qase-reporters reporter wrote. ` +
-      'Pass the folder named in the run summary: the outbox (.qase/outbox/…) or the dry-run folder (qase-dry-run).');
+    throw new ConfigError(`${dir} has no manifest.json or run.json, so it is not a folder a reporter wrote. ` +
+      'Pass the folder named in the run summary: the outbox (.qase/outbox/…), the dry-run folder (qase-dry-run) ' +
+      'or the report (build/qase-report).');
   }
+  const outbox = openOutbox(dir);
   const project = config.testops.project!;
   const delivery = createDelivery({ config, folder: dir, output: context.output, env: context.env });
   try {
@@ -53,13 +58,14 @@ export async function uploadFolder(dir: string, config: Config, context: { outpu
       total += segment.read().length;
       if (done) done = await delivery.deliverSegment(segment);
     }
-    for (const results of readRequests(dir)) {
+    for (const results of report ? report.chunks() : readRequests(dir)) {
       total += results.length;
       if (done) done = await delivery.deliver(results, () => undefined);
     }
     const complete = done && (config.testops.run.id === undefined ? manifest.run.complete : config.testops.run.complete);
     const completed = complete ? await delivery.completeRun() : false;
-    if (!existsSync(join(dir, 'requests'))) outbox.removeIfEmpty();
+    // A delivered outbox goes; a dry run or a report stays, to be looked at.
+    if (!report && !existsSync(join(dir, 'requests'))) outbox.removeIfEmpty();
     const counts = delivery.counts();
     return {
       runId: delivery.runId,
@@ -78,7 +84,7 @@ export async function uploadFolder(dir: string, config: Config, context: { outpu
 }
 
 /** The request bodies of a dry run, in the order they were written, one file in memory at a time. */
-function* readRequests(dir: string): Generator<ResultBody[]> {
+export function* readRequests(dir: string): Generator<ResultBody[]> {
   const folder = join(dir, 'requests');
   if (!existsSync(folder)) return;
   for (const name of readdirSync(folder).filter((n) => n.endsWith('.json')).sort()) {

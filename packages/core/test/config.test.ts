@@ -38,7 +38,7 @@ describe('resolveConfig defaults', () => {
       rootSuite: undefined,
       statusMapping: {},
       logging: { console: true, file: false },
-      dryRunPath: 'qase-dry-run',
+      report: { path: 'build/qase-report', format: 'json' },
       testops: {
         api: { token: undefined, baseUrl: 'https://api.qase.io', appUrl: 'https://app.qase.io' },
         project: undefined,
@@ -86,7 +86,7 @@ interface Spelling {
 // Every option in its three spellings: the QASE_* variable, qase.config.json and the reporter options.
 const spellings: Spelling[] = [
   { path: 'mode', env: 'QASE_MODE', envText: 'dry-run', value: 'dry-run', read: (c) => c.mode, expected: 'dry-run' },
-  { path: 'fallback', env: 'QASE_FALLBACK', envText: 'report', value: 'report', read: (c) => c.fallback, expected: 'dry-run' },
+  { path: 'fallback', env: 'QASE_FALLBACK', envText: 'report', value: 'report', read: (c) => c.fallback, expected: 'report' },
   { path: 'debug', env: 'QASE_DEBUG', envText: 'true', value: true, read: (c) => c.debug, expected: true },
   { path: 'environment', env: 'QASE_ENVIRONMENT', envText: 'staging', value: 'staging', read: (c) => c.environment, expected: 'staging' },
   { path: 'captureLogs', env: 'QASE_CAPTURE_LOGS', envText: 'true', value: true, read: (c) => c.captureLogs, expected: true },
@@ -101,13 +101,13 @@ const spellings: Spelling[] = [
   },
   { path: 'logging.console', env: 'QASE_LOGGING_CONSOLE', envText: 'false', value: false, read: (c) => c.logging.console, expected: false },
   { path: 'logging.file', env: 'QASE_LOGGING_FILE', envText: 'true', value: true, read: (c) => c.logging.file, expected: true },
-  { path: 'report.driver', env: 'QASE_REPORT_DRIVER', envText: 'local', value: 'local', read: (c) => c.dryRunPath, expected: 'qase-dry-run' },
+  { path: 'report.driver', env: 'QASE_REPORT_DRIVER', envText: 'local', value: 'local', read: (c) => c.report.path, expected: 'build/qase-report' },
   {
     path: 'report.connections.local.path',
     env: 'QASE_REPORT_CONNECTION_PATH',
     envText: 'out/dry',
     value: 'out/dry',
-    read: (c) => c.dryRunPath,
+    read: (c) => c.report.path,
     expected: 'out/dry',
   },
   {
@@ -115,16 +115,16 @@ const spellings: Spelling[] = [
     env: 'QASE_REPORT_CONNECTION_PATH',
     envText: 'out/dry',
     value: 'out/dry',
-    read: (c) => c.dryRunPath,
+    read: (c) => c.report.path,
     expected: 'out/dry',
   },
   {
     path: 'report.connections.local.format',
     env: 'QASE_REPORT_CONNECTION_FORMAT',
-    envText: 'json',
-    value: 'json',
-    read: (c) => c.dryRunPath,
-    expected: 'qase-dry-run',
+    envText: 'jsonp',
+    value: 'jsonp',
+    read: (c) => c.report.format,
+    expected: 'jsonp',
   },
   { path: 'testops.api.token', env: 'QASE_TESTOPS_API_TOKEN', envText: TOKEN, value: TOKEN, read: (c) => c.testops.api.token, expected: TOKEN },
   {
@@ -358,7 +358,7 @@ describe('mode', () => {
     { case: 'explicit testops with both', env: { ...READY, QASE_MODE: 'testops' }, mode: 'testops', note: undefined },
     { case: 'explicit off', env: { ...READY, QASE_MODE: 'off' }, mode: 'off', note: undefined },
     { case: 'explicit dry-run needs no token', env: { QASE_MODE: 'dry-run' }, mode: 'dry-run', note: undefined },
-    { case: 'report is the official name of dry-run', env: { QASE_MODE: 'report' }, mode: 'dry-run', note: undefined },
+    { case: 'report writes the Qase Report format', env: { QASE_MODE: 'report' }, mode: 'report', note: undefined },
     {
       case: 'explicit testops without a project falls back to dry-run when asked',
       env: { QASE_MODE: 'testops', QASE_FALLBACK: 'dry-run', QASE_TESTOPS_API_TOKEN: TOKEN },
@@ -366,11 +366,11 @@ describe('mode', () => {
       note: 'Dry run instead of upload (fallback): the mode is testops but QASE_TESTOPS_PROJECT is not set. Nothing is uploaded.',
     },
     {
-      case: 'fallback report works the same',
+      case: 'fallback report writes a report',
       env: { QASE_MODE: 'testops', QASE_FALLBACK: 'report' },
-      mode: 'dry-run',
+      mode: 'report',
       note:
-        'Dry run instead of upload (fallback): the mode is testops but QASE_TESTOPS_API_TOKEN and ' +
+        'A local report instead of upload (fallback): the mode is testops but QASE_TESTOPS_API_TOKEN and ' +
         'QASE_TESTOPS_PROJECT are not set. Nothing is uploaded.',
     },
   ])('$case', ({ env, mode, note }) => {
@@ -473,17 +473,17 @@ const badConfigs: BadConfig[] = [
   {
     case: 'a bad mode',
     env: { QASE_MODE: 'upload' },
-    message: 'QASE_MODE is "upload"; it must be testops, dry-run (or report) or off.',
+    message: 'QASE_MODE is "upload"; it must be testops, report, dry-run or off.',
   },
   {
     case: 'the official multi-project mode',
     file: { mode: 'testops_multi' },
-    message: 'mode in qase.config.json is "testops_multi"; it must be testops, dry-run (or report) or off.',
+    message: 'mode in qase.config.json is "testops_multi"; it must be testops, report, dry-run or off.',
   },
   {
     case: 'a bad fallback',
     options: { fallback: true },
-    message: 'fallback in the reporter options is true; it must be testops, dry-run (or report) or off.',
+    message: 'fallback in the reporter options is true; it must be testops, report, dry-run or off.',
   },
   {
     case: 'a bad boolean variable names the variable',
@@ -681,13 +681,12 @@ const badConfigs: BadConfig[] = [
   {
     case: 'a report driver other than local',
     env: { QASE_REPORT_DRIVER: 's3' },
-    message: 'QASE_REPORT_DRIVER is "s3"; it must be local. It is the only driver: a dry run writes to a local folder.',
+    message: 'QASE_REPORT_DRIVER is "s3"; it must be local. It is the only driver: a report is written to a local folder.',
   },
   {
-    case: 'the jsonp report format',
-    file: { report: { connection: { local: { format: 'jsonp' } } } },
-    message:
-      'report.connection.local.format in qase.config.json is "jsonp"; it must be json. A dry run writes its request bodies as JSON; remove the option.',
+    case: 'a report format other than json and jsonp',
+    file: { report: { connection: { local: { format: 'xml' } } } },
+    message: 'report.connection.local.format in qase.config.json is "xml"; it must be json or jsonp.',
   },
   {
     case: 'a wrong type in the file is reported even while a variable overrides it',
@@ -785,5 +784,14 @@ describe('loadConfig', () => {
     const error = errorOf(() => loadConfig({}, { cwd, env: {} }));
     expect(error.message).toBe(message);
     expect(error.message).not.toContain(TOKEN);
+  });
+});
+
+describe('the local folder', () => {
+  it.each([
+    ['report', 'build/qase-report'],
+    ['dry-run', 'qase-dry-run'],
+  ])('defaults, in %s mode, to %s (the official default for reports; ours for request bodies)', (mode, path) => {
+    expect(resolveConfig({}, { QASE_MODE: mode }, undefined).report).toEqual({ path, format: 'json' });
   });
 });
