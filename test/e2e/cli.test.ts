@@ -93,7 +93,7 @@ async function createRun(env: Record<string, string> = {}): Promise<number> {
 }
 
 describe('the command line', () => {
-  it.each([['--help'], ['-h'], ['run', '--help'], ['run', 'create', '--help'], ['run', 'complete', '-h'], ['upload', '--help'], ['doctor', '--help']].map((args) => ({ args })))(
+  it.each([['--help'], ['-h'], ['run', '--help'], ['run', 'create', '--help'], ['run', 'complete', '-h'], ['upload', '--help'], ['show', '--help'], ['doctor', '--help']].map((args) => ({ args })))(
     '$args prints help without any configuration',
     async ({ args }) => {
       const result = await cli(args);
@@ -104,7 +104,7 @@ describe('the command line', () => {
   );
 
   it.each<[string[], RegExp]>([
-    [[], /no command given\. Commands: run create, run complete, upload, doctor\./],
+    [[], /no command given\. Commands: run create, run complete, upload, show, doctor\./],
     [['runs'], /unknown command "runs"/],
     [['run'], /run needs a subcommand: run create or run complete/],
     [['run', 'start'], /unknown command "run start"/],

@@ -1,16 +1,14 @@
 // Report mode writes the Qase Report format, every file valid against the published schemas; `uploadFolder` sends
 // a report through the pipeline, and sending it twice stores nothing twice.
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { startEmulator, type Emulator } from '@qase-reporters/emulator';
-import Ajv, { type ValidateFunction } from 'ajv';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
 import { createOutput, createTestResult, resolveConfig, uploadFolder, type TestResult } from '../../src/index';
 import { readPageData } from '../../src/report/page';
-import { qaseEnv, readLog, report, REPO, storedIds, tempDir } from '../pipeline/harness';
+import { HAS_REPORT_SPEC, REPORT_SPEC, reportSchemas } from '../../../../test/support/report-schema';
+import { qaseEnv, readLog, report, storedIds, tempDir } from '../pipeline/harness';
 
-const SPEC = resolve(REPO, '../shared/qase-report');
 const LOCAL = { QASE_MODE: 'report', QASE_LOGGING_CONSOLE: 'false', QASE_LOGGING_FILE: 'true' };
 const PNG = Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000', 'hex');
 
@@ -63,34 +61,16 @@ function readJson(path: string): unknown {
   return JSON.parse(readFileSync(path, 'utf8'));
 }
 
-/**
- * Validators for `run.json` and result files from the published YAML schemas. Strict adds `additionalProperties:
- * false` to every object the schemas describe, so a field we write that the format does not have fails too.
- */
-function schemas(strict: boolean): { run: ValidateFunction; result: ValidateFunction } {
-  const ajv = new Ajv({ allErrors: true, strict: false });
-  const tighten = (schema: Record<string, unknown>): void => {
-    if (schema.properties && schema.additionalProperties === undefined) schema.additionalProperties = false;
-    for (const value of Object.values(schema)) if (typeof value === 'object' && value !== null) tighten(value as Record<string, unknown>);
-  };
-  const load = (file: string) => {
-    const schema = parse(readFileSync(join(SPEC, 'schemas', file), 'utf8')) as Record<string, unknown>;
-    if (strict) tighten(schema);
-    ajv.addSchema({ ...schema, $id: `https://qase.io/report/${file}` });
-  };
-  for (const file of ['models/attachment.yaml', 'models/step.yaml', 'result.yaml', 'root.yaml']) load(file);
-  return { run: ajv.getSchema('https://qase.io/report/root.yaml')!, result: ajv.getSchema('https://qase.io/report/result.yaml')! };
-}
-
 describe('report mode', () => {
-  it.skipIf(!existsSync(SPEC))(`writes only files valid against the Qase Report schemas (${SPEC})`, async () => {
+  if (!HAS_REPORT_SPEC) it.skip(`is checked against the Qase Report schemas: skipped, ${REPORT_SPEC} is absent`);
+  it.skipIf(!HAS_REPORT_SPEC)('writes only files valid against the Qase Report schemas, with no field they lack', async () => {
     const results = richResults();
     const summary = await report(cwd, LOCAL, results);
     const dir = join(cwd, 'build/qase-report');
     expect(summary).toMatchObject({ mode: 'report', total: 2, delivered: 2, folder: dir, page: join(dir, 'index.html') });
     expect(readdirSync(dir).sort()).toEqual(['attachments', 'index.html', 'results', 'run.json']);
 
-    const { run, result } = schemas(true);
+    const { run, result } = reportSchemas(true);
     expect(run(readJson(join(dir, 'run.json'))), JSON.stringify(run.errors)).toBe(true);
     const files = readdirSync(join(dir, 'results'));
     expect(files.sort()).toEqual(results.map((r) => `${r.id}.json`).sort());
