@@ -86,6 +86,21 @@ describe.each(PROJECTS)('a report written by $reporter', ({ reporter, name, impo
     expect(readdirSync(join(report, 'attachments'))).toHaveLength(2);
   });
 
+  it('has a page: ours writes it and names it in the summary, `qase-reporters show` writes it for any report', async () => {
+    const page = join(dir, 'build/qase-report/index.html');
+    if (name === '@qase-reporters/jest') {
+      expect(jest.stderr).toContain('qase: report: nothing was sent. 3 results (passed 1, failed 1, skipped 1) with 2 attachments written to build/qase-report');
+      expect(jest.stderr).toContain('open build/qase-report/index.html to look at the results; send them with: npx qase-reporters upload build/qase-report');
+      expect(existsSync(page)).toBe(true);
+    } else {
+      expect(existsSync(page)).toBe(false);
+    }
+    const shown = await cli(['show', 'build/qase-report'], dir, {});
+    expect(shown.code, shown.output).toBe(0);
+    expect(shown.stdout).toBe(`${page}\n`);
+    expect(readFileSync(page, 'utf8')).toContain('"title":"applies a coupon"');
+  });
+
   it.skipIf(!HAS_REPORT_SPEC)(`is valid against the Qase Report schemas (${REPORT_SPEC})`, () => {
     const report = join(dir, 'build/qase-report');
     // Ours writes no field the format lacks; the official reporter adds `tags`, which the format does not have.
