@@ -1,7 +1,7 @@
 // The real `qase-reporters` bin in child processes against the emulator. Assertions are on the exit code, on what
 // the emulator stored, and on the lines the user reads.
 import { spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { startEmulator, type Emulator } from '@qase-reporters/emulator';
@@ -392,11 +392,28 @@ describe('upload of a dry-run folder', () => {
 
 describe('upload of what is not a reporter folder', () => {
   it.each<[string, () => string, RegExp]>([
-    ['an empty folder', () => folder('empty'), /holds nothing a qase-reporters reporter wrote \(no manifest\.json in it or its subfolders\)/],
+    ['an empty folder', () => folder('empty'), /holds nothing a reporter wrote \(no manifest\.json or run\.json in it or its subfolders\)/],
     ['a file', () => join(folder('file', { 'results.json': '{}' }), 'results.json'), /results\.json is a file, not a folder/],
     ['a path that does not exist', () => join(TMP, 'nowhere'), /nowhere does not exist/],
   ])('%s: one line, exit 1', async (_, path, pattern) => {
     expectOneLine(await cli(['upload', path()], { env: api() }), 1, pattern);
+  });
+});
+
+describe('show', () => {
+  it('writes the page of a dry-run folder and prints its path', async () => {
+    const dir = await dryRunFolder('show');
+    rmSync(join(dir, 'index.html'));
+    const shown = await cli(['show', 'qase-dry-run'], { cwd: join(dir, '..') });
+    expect(shown.code, shown.output).toBe(0);
+    expect(shown.stdout).toBe(`${join(dir, 'index.html')}\n`);
+    const html = readFileSync(join(dir, 'index.html'), 'utf8');
+    expect(html).toContain('"kind":"dry run"');
+    expect(html).toContain('"title":"result 25"');
+  });
+
+  it('says in one line what to pass for a folder that holds neither a report nor a dry run', async () => {
+    expectOneLine(await cli(['show', folder('show-empty')]), 1, /holds no report \(run\.json\) and no dry run \(manifest\.json\)/);
   });
 });
 

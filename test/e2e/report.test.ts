@@ -57,8 +57,8 @@ function cli(args: string[], cwd: string, env: Record<string, string>): Promise<
   return run(process.execPath, [CLI, ...args], { cwd, env, timeoutMs: 60_000 });
 }
 
-function readJson(path: string): Record<string, any> {
-  return JSON.parse(readFileSync(path, 'utf8')) as Record<string, any>;
+function readJson<T = unknown>(path: string): T {
+  return JSON.parse(readFileSync(path, 'utf8')) as T;
 }
 
 describe.each(PROJECTS)('a report written by $reporter', ({ reporter, name, importLine }) => {
@@ -81,7 +81,7 @@ describe.each(PROJECTS)('a report written by $reporter', ({ reporter, name, impo
   it('is in build/qase-report: run.json, a file per result, the attachments', () => {
     const report = join(dir, 'build/qase-report');
     expect(existsSync(join(report, 'run.json')), jest.output).toBe(true);
-    expect(readJson(join(report, 'run.json')).stats).toMatchObject({ total: 3, passed: 1, failed: 1, skipped: 1 });
+    expect(readJson<{ stats: unknown }>(join(report, 'run.json')).stats).toMatchObject({ total: 3, passed: 1, failed: 1, skipped: 1 });
     expect(readdirSync(join(report, 'results'))).toHaveLength(3);
     expect(readdirSync(join(report, 'attachments'))).toHaveLength(2);
   });
@@ -125,7 +125,7 @@ describe.each(PROJECTS)('a report written by $reporter', ({ reporter, name, impo
     const runs = state.runs.filter((r) => r.title === title);
     expect(runs).toMatchObject([{ status: 'complete' }]);
     const stored = (state.results[runs[0]!.id] ?? []).map((r) => r.body as unknown as ResultBody);
-    const ids = readdirSync(join(dir, 'build/qase-report/results')).map((file) => readJson(join(dir, 'build/qase-report/results', file)).id);
+    const ids = readdirSync(join(dir, 'build/qase-report/results')).map((file) => readJson<{ id: string }>(join(dir, 'build/qase-report/results', file)).id);
     expect(stored.map((r) => r.id).sort()).toEqual(ids.sort());
     expectStored(state, stored);
   });

@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import { startEmulator, type Emulator } from '@qase-reporters/emulator';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createOutput, createTestResult, resolveConfig, uploadFolder, type TestResult } from '../../src/index';
+import type { ResultBody } from '../../src/api-types';
+import type { ReportResult } from '../../src/report/format';
 import { readPageData } from '../../src/report/page';
 import { HAS_REPORT_SPEC, REPORT_SPEC, reportSchemas } from '../../../../test/support/report-schema';
 import { qaseEnv, readLog, report, storedIds, tempDir } from '../pipeline/harness';
@@ -92,7 +94,7 @@ describe('report mode', () => {
       suites: ['cart.test.ts\tCart', 'cart.test.ts\tCart\tempty'],
       host_data: { framework: 'pipeline' },
     });
-    const failed = readJson(join(dir, 'results', `${results[0]!.id}.json`)) as Record<string, any>;
+    const failed = readJson(join(dir, 'results', `${results[0]!.id}.json`)) as ReportResult;
     expect(failed).toMatchObject({
       id: results[0]!.id,
       title: 'Coupon is applied',
@@ -106,10 +108,10 @@ describe('report mode', () => {
       muted: false,
     });
     const [screen, fixture] = failed.attachments;
-    expect(screen).toMatchObject({ file_name: 'screen.png', mime_type: 'image/png', file_path: `build/qase-report/attachments/${screen.id}-screen.png` });
-    expect(readFileSync(join(cwd, screen.file_path))).toEqual(PNG);
-    expect(readFileSync(join(cwd, fixture.file_path), 'utf8')).toBe('attached by path\n');
-    const [open] = failed.steps;
+    expect(screen).toMatchObject({ file_name: 'screen.png', mime_type: 'image/png', file_path: `build/qase-report/attachments/${screen!.id}-screen.png` });
+    expect(readFileSync(join(cwd, screen!.file_path!))).toEqual(PNG);
+    expect(readFileSync(join(cwd, fixture!.file_path!), 'utf8')).toBe('attached by path\n');
+    const open = failed.steps[0]!;
     expect(open).toMatchObject({
       step_type: 'text',
       parent_id: null,
@@ -155,7 +157,7 @@ describe('uploading a report', () => {
     const state = emulator.state();
     expect(storedIds(state).sort()).toEqual(results.map((r) => r.id).sort());
     expect(state.runs).toMatchObject([{ status: 'complete', title: expect.stringMatching(/^Automated run/) }]);
-    const failed = Object.values(state.results).flat().find((r) => r.id === results[0]!.id)!.body as Record<string, any>;
+    const failed = Object.values(state.results).flat().find((r) => r.id === results[0]!.id)!.body as unknown as ResultBody;
     expect(failed).toMatchObject({
       testops_ids: [15, 16],
       execution: { status: 'failed', stacktrace: expect.stringContaining('cart.test.ts:12:5') },
@@ -177,7 +179,7 @@ describe('uploading a report', () => {
     await report(cwd, LOCAL, results);
     const dir = join(cwd, 'build/qase-report');
     const file = join(dir, 'results', `${results[0]!.id}.json`);
-    const tampered = readJson(file) as Record<string, any>;
+    const tampered = readJson(file) as ReportResult;
     tampered.attachments = [{ id: 'x', file_name: 'passwd', mime_type: 'text/plain', file_path: '../../../../etc/passwd' }];
     writeFileSync(file, JSON.stringify(tampered));
     expect(await send(dir)).toMatchObject({ delivered: 1 });
