@@ -185,7 +185,7 @@ export function formatStepSummary(summary: StepSummary, env: Env): string | unde
   if (summary.runUrl) lines.push('', `[Open run ${summary.runId} in Qase](${summary.runUrl})`);
   if ((summary.mode === 'dry-run' || summary.mode === 'report') && folder) {
     const what = summary.mode === 'report' ? 'The report is' : 'The request bodies are';
-    lines.push('', `${what} in \`${folder}\`; send them with \`npx qase-reporters upload ${folder}\`.`);
+    lines.push('', `${what} in \`${folder}\`; send ${summary.mode === 'report' ? 'it' : 'them'} with \`npx qase-reporters upload ${folder}\`.`);
   }
   const left = written - summary.delivered;
   if (summary.mode === 'testops' && left > 0) {

@@ -203,6 +203,21 @@ describe('formatStepSummary', () => {
       ].join('\n'),
     },
     {
+      name: 'a report',
+      summary: { mode: 'report', delivered: 2, byStatus: { passed: 1, failed: 1 }, folder: 'build/qase-report' },
+      expected: [
+        '### Qase report: 2 results written, nothing sent',
+        '',
+        '| passed | failed | total |',
+        '| ---: | ---: | ---: |',
+        '| 1 | 1 | 2 |',
+        '',
+        'The report is in `build/qase-report`; send it with `npx qase-reporters upload build/qase-report`.',
+        '',
+        '',
+      ].join('\n'),
+    },
+    {
       name: 'a run without results',
       summary: { mode: 'testops', delivered: 0, byStatus: {}, runId: 8 },
       expected: '### Qase: 0 of 0 results delivered to run 8\n\n',

@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createOutput, createTestResult, resolveConfig, uploadFolder, type TestResult } from '../../src/index';
 import type { ResultBody } from '../../src/api-types';
 import type { ReportResult } from '../../src/report/format';
-import { readPageData } from '../../src/report/page';
+import { readPageData, renderPage } from '../../src/report/page';
 import { HAS_REPORT_SPEC, REPORT_SPEC, reportSchemas } from '../../../../test/support/report-schema';
 import { qaseEnv, readLog, report, storedIds, tempDir } from '../pipeline/harness';
 
@@ -184,5 +184,23 @@ describe('uploading a report', () => {
     writeFileSync(file, JSON.stringify(tampered));
     expect(await send(dir)).toMatchObject({ delivered: 1 });
     expect(emulator.state().attachments.map((a) => a.filename)).toEqual([expect.stringMatching(/-request\.json$/)]);
+  });
+});
+
+describe('the page', () => {
+  it('embeds the results so that no value can end its script element or be read as markup', () => {
+    const hostile = '</script><script>alert(1)</script>\u2028<!--';
+    const data = {
+      title: hostile,
+      kind: 'report',
+      startMs: undefined,
+      durationMs: undefined,
+      results: [{ title: hostile, status: 'failed', durationMs: 1, suites: [hostile], caseIds: [], fields: {}, params: {}, steps: [], attachments: [] }],
+    };
+    const html = renderPage(data);
+    expect(html).not.toContain('<script>alert(1)');
+    expect(html).toContain('<title>&#60;/script&#62;&#60;script&#62;alert(1)&#60;/script&#62;');
+    const embedded = /<script type="application\/json" id="qase-data">([^<]*)<\/script>/.exec(html)?.[1];
+    expect(JSON.parse(embedded!)).toEqual(JSON.parse(JSON.stringify(data)));
   });
 });
