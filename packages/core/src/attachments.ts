@@ -7,7 +7,7 @@ import { ApiError } from './errors';
 import type { Attachment } from './model';
 
 /** The API's attachment limits: larger files are skipped, requests are grouped under the others. */
-const ATTACHMENT_LIMITS = Object.freeze({ fileBytes: 32 * 1024 ** 2, requestBytes: 128 * 1024 ** 2, filesPerRequest: 20 });
+export const ATTACHMENT_LIMITS = Object.freeze({ fileBytes: 32 * 1024 ** 2, requestBytes: 128 * 1024 ** 2, filesPerRequest: 20 });
 
 // Until upload, a body names each attachment by a local reference; upload swaps it for the API's hash.
 const REF = 'file:';

@@ -33,7 +33,7 @@ export interface FolderUpload {
  * completes it once everything is delivered when the folder says so.
  */
 export async function uploadFolder(dir: string, config: Config, context: { output: Output; env: Readonly<Record<string, string | undefined>> }): Promise<FolderUpload> {
-  const report = isReportFolder(dir) ? reportSource(dir, config) : undefined;
+  const report = isReportFolder(dir) ? reportSource(dir, config, context.output.warn) : undefined;
   const manifest = readManifest(dir) ?? report?.manifest;
   if (!manifest) {
     throw new ConfigError(`${dir} has no manifest.json or run.json, so it is not a folder a reporter wrote. ` +

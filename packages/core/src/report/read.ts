@@ -1,7 +1,7 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ResultBody, StepBody } from '../api-types';
-import { localRef } from '../attachments';
+import { ATTACHMENT_LIMITS, localRef } from '../attachments';
 import { ConfigError } from '../errors';
 import { decode, type ReportAttachment, type ReportRun } from './format';
 
@@ -32,6 +32,11 @@ export interface ReportReadOptions {
   /** Result and step times before this (ms) are moved to it: the API refuses results older than their run. */
   notBeforeMs?: number;
   defect?: boolean;
+  /**
+   * For an upload: attachments over the API's size limit are left out and named through it. Without it (the page)
+   * every attachment is kept.
+   */
+  warn?: (line: string) => void;
 }
 
 /**
@@ -45,7 +50,7 @@ export function* readReportResults(dir: string, options: ReportReadOptions = {})
   for (const name of readdirSync(folder).filter((n) => /\.jsonp?$/.test(n)).sort()) {
     const result = readFile(join(folder, name), join('results', name));
     if (!isObject(result)) throw new ConfigError(`results/${name} in ${dir} is not a result object. Was it edited by hand?`);
-    yield toResultBody(result, name.replace(/\.jsonp?$/, ''), options);
+    yield toResultBody(result, name.replace(/\.jsonp?$/, ''), dir, options);
   }
 }
 
@@ -58,8 +63,9 @@ function readFile(path: string, shown: string): unknown {
   }
 }
 
-function toResultBody(r: Record<string, unknown>, fileId: string, options: ReportReadOptions): ResultBody {
+function toResultBody(r: Record<string, unknown>, fileId: string, dir: string, options: ReportReadOptions): ResultBody {
   const notBeforeMs = options.notBeforeMs ?? 0;
+  const refs = (list: unknown) => attachmentRefs(list, dir, options.warn);
   const execution = isObject(r.execution) ? r.execution : {};
   // The id is the v2 idempotency key: the same report file uploaded twice is stored once.
   const body: ResultBody = {
@@ -88,13 +94,13 @@ function toResultBody(r: Record<string, unknown>, fileId: string, options: Repor
   if (message) body.message = message;
   const attachments = refs(r.attachments);
   if (attachments.length > 0) body.attachments = attachments;
-  const steps = Array.isArray(r.steps) ? r.steps.filter(isObject).map((s) => toStepBody(s, notBeforeMs)) : [];
+  const steps = Array.isArray(r.steps) ? r.steps.filter(isObject).map((s) => toStepBody(s, notBeforeMs, refs)) : [];
   if (steps.length > 0) body.steps = steps;
   if (options.defect) body.defect = true;
   return body;
 }
 
-function toStepBody(s: Record<string, unknown>, notBeforeMs: number): StepBody {
+function toStepBody(s: Record<string, unknown>, notBeforeMs: number, refs: (list: unknown) => string[]): StepBody {
   const data = isObject(s.data) ? s.data : {};
   const execution = isObject(s.execution) ? s.execution : {};
   const status = text(execution.status) ?? 'passed';
@@ -110,7 +116,7 @@ function toStepBody(s: Record<string, unknown>, notBeforeMs: number): StepBody {
   if (input) body.data.input_data = input;
   const attachments = refs(execution.attachments);
   if (attachments.length > 0) body.execution.attachments = attachments;
-  const steps = Array.isArray(s.steps) ? s.steps.filter(isObject).map((child) => toStepBody(child, notBeforeMs)) : [];
+  const steps = Array.isArray(s.steps) ? s.steps.filter(isObject).map((child) => toStepBody(child, notBeforeMs, refs)) : [];
   if (steps.length > 0) body.steps = steps;
   return body;
 }
@@ -129,14 +135,31 @@ function times(execution: Record<string, unknown>, notBeforeMs: number): { start
 
 /**
  * References to the copies in `attachments/`, by the copy's file name only: a path in the file never leads outside
- * the report folder.
+ * the report folder. A file over the API's size limit is left out, as the reporters leave it out: its request would
+ * fail on every try and hold back the results with it.
  */
-function refs(list: unknown): string[] {
+function attachmentRefs(list: unknown, dir: string, warn: ((line: string) => void) | undefined): string[] {
   if (!Array.isArray(list)) return [];
   return list.filter(isObject).flatMap((a: Partial<ReportAttachment>) => {
     const name = (text(a.file_path) ?? (text(a.id) && text(a.file_name) ? `${a.id}-${a.file_name}` : undefined))?.split(/[\\/]/).pop();
-    return name && name !== '..' && name !== '.' ? [localRef(join('attachments', name))] : [];
+    if (!name || name === '..' || name === '.') return [];
+    const path = join('attachments', name);
+    const bytes = sizeOf(join(dir, path));
+    if (warn && bytes > ATTACHMENT_LIMITS.fileBytes) {
+      warn(`attachment ${path} is ${(bytes / 1024 ** 2).toFixed(1)} MB, over the API's 32 MB per file; not uploaded.`);
+      return [];
+    }
+    return [localRef(path)];
   });
+}
+
+function sizeOf(path: string): number {
+  try {
+    return statSync(path).size;
+  } catch {
+    // Missing: the uploader says so and sends the result without it.
+    return 0;
+  }
 }
 
 function strings(value: unknown): Record<string, string> | undefined {

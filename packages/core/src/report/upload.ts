@@ -15,7 +15,7 @@ export interface ReportSource {
 }
 
 /** How `qase-reporters upload` sends a Qase Report folder, whichever reporter wrote it. */
-export function reportSource(dir: string, config: Config): ReportSource {
+export function reportSource(dir: string, config: Config, warn: (line: string) => void): ReportSource {
   const run = readReportRun(dir);
   const startedAtMs = Math.min(run.startMs ?? Date.now(), Date.now());
   const plan = planRun(config, startedAtMs, { title: run.title });
@@ -31,7 +31,7 @@ export function reportSource(dir: string, config: Config): ReportSource {
     },
     *chunks() {
       let chunk: ResultBody[] = [];
-      for (const body of readReportResults(dir, { notBeforeMs, defect: config.testops.defect })) {
+      for (const body of readReportResults(dir, { notBeforeMs, defect: config.testops.defect, warn })) {
         chunk.push(body);
         if (chunk.length === CHUNK) {
           yield chunk;

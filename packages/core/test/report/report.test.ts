@@ -1,6 +1,6 @@
 // Report mode writes the Qase Report format, every file valid against the published schemas; `uploadFolder` sends
 // a report through the pipeline, and sending it twice stores nothing twice.
-import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startEmulator, type Emulator } from '@qase-reporters/emulator';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -143,9 +143,10 @@ describe('report mode', () => {
 });
 
 describe('uploading a report', () => {
+  const lines: string[] = [];
   async function send(folder: string) {
     const env = qaseEnv(emulator);
-    const output = createOutput({ console: false, debug: false, secrets: [emulator.token] });
+    const output = createOutput({ console: true, debug: false, secrets: [emulator.token], write: (text) => lines.push(text) });
     return uploadFolder(folder, resolveConfig({}, env, undefined), { output, env });
   }
 
@@ -172,6 +173,20 @@ describe('uploading a report', () => {
     expect(storedIds(emulator.state()).sort()).toEqual(results.map((r) => r.id).sort());
     expect(emulator.state().runs).toHaveLength(1);
     expect(existsSync(join(dir, 'run.json'))).toBe(true);
+  });
+
+  it('leaves out an attachment over the API limit, says so, and sends its result', async () => {
+    const results = richResults().slice(0, 1);
+    await report(cwd, LOCAL, results);
+    const dir = join(cwd, 'build/qase-report');
+    const [screen] = (readJson(join(dir, 'results', `${results[0]!.id}.json`)) as ReportResult).attachments;
+    truncateSync(join(cwd, screen!.file_path!), 33 * 1024 ** 2);
+    expect(await send(dir)).toMatchObject({ delivered: 1, stoppedBy: undefined });
+    expect(lines.join('')).toContain(`attachment ${join('attachments', `${screen!.id}-screen.png`)} is 33.0 MB, over the API's 32 MB per file; not uploaded.`);
+    expect(emulator.state().attachments.map((a) => a.filename).sort()).toEqual([
+      expect.stringMatching(/-fixture\.txt$/),
+      expect.stringMatching(/-request\.json$/),
+    ]);
   });
 
   it('reads attachments only from the report folder, whatever path a result file names', async () => {
