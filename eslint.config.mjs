@@ -5,7 +5,7 @@ import tseslint from 'typescript-eslint';
 const frameworks = ['@playwright/test', 'playwright', 'jest', '@jest/*', 'mocha', 'vitest', 'vitest/*'];
 
 export default tseslint.config(
-  { ignores: ['**/dist/**', '**/node_modules/**', '**/.tmp/**', '**/.qase/**', '**/qase-dry-run/**', 'examples/**/test-results/**'] },
+  { ignores: ['**/dist/**', '**/node_modules/**', '**/.tmp/**', '**/.qase/**', '**/qase-dry-run/**', '**/build/qase-report/**', 'examples/**/test-results/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
