@@ -4,7 +4,7 @@
 const OURS: Readonly<Record<string, string>> = {
   'playwright-qase-reporter': '@qase-reporters/playwright',
   'playwright-qase-reporter/playwright': '@qase-reporters/playwright',
-  // Their usage guide's troubleshooting suggests this deep import when the subpath export does not resolve.
+  // A deep import some projects have (their troubleshooting guide names it as a mistake): the per-test API still.
   'playwright-qase-reporter/dist/playwright': '@qase-reporters/playwright',
   'playwright-qase-reporter/reporter': '@qase-reporters/playwright',
   'playwright-qase-reporter/fixture': '@qase-reporters/playwright/fixture',
@@ -42,6 +42,14 @@ export const OFFICIAL_MENTION = /\b(?:playwright|jest|mocha|vitest)-qase-reporte
  * a file must contain to be worth reading.
  */
 export const PARTIAL_MENTION = /qase-reporter\b|qase-javascript-commons/;
+
+/**
+ * Whether a string that mentions an official package could be a module name (one word: `jest-qase-reporter/dist/x`,
+ * `${name}-qase-reporter`), rather than prose such as a test title, which is left alone and not reported.
+ */
+export function isModuleLike(text: string, mention: RegExp = OFFICIAL_MENTION): boolean {
+  return mention.test(text) && /^\S+$/.test(text);
+}
 
 /** Whether `specifier` is the shared library or one of its subpaths (`qase-javascript-commons/profilers`). */
 export function isCommons(specifier: string): boolean {

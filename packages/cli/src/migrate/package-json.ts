@@ -1,6 +1,6 @@
 import { applyEdits, unrewritable, type Edit, type Note, type Rewrite } from './edits';
 import { parseJson, stringValues, type JsonMember, type JsonNode } from './json';
-import { COMMONS, OFFICIAL_MENTION, ourModule, ourPackage } from './names';
+import { COMMONS, isModuleLike, OFFICIAL_MENTION, ourModule, ourPackage } from './names';
 import { lineOf } from './strings';
 import { rewriteWords } from './words';
 
@@ -56,7 +56,7 @@ export function rewritePackageJson(text: string, options: PackageJsonOptions): R
       for (const word of words.unknown) notes.push({ line: lineOf(text, node.start), message: unrewritable(word, false) });
     } else if (ourModule(node.value)) {
       edits.push({ start: node.start + 1, end: node.end - 1, text: ourModule(node.value)! });
-    } else if (OFFICIAL_MENTION.test(node.value) && !DEPENDENCY_SECTIONS.has(path[0] ?? '')) {
+    } else if (isModuleLike(node.value) && !DEPENDENCY_SECTIONS.has(path[0] ?? '')) {
       notes.push({ line: lineOf(text, node.start), message: unrewritable(node.value, false) });
     }
   }

@@ -4,13 +4,17 @@ import { OFFICIAL_MENTION, ourModule } from './names';
 // A name as a word of a command line or a YAML scalar: `mocha --reporter mocha-qase-reporter`, `reporter: "x"`.
 const NAME_WORD = /(?<![\w@/.-])(?:(?:playwright|jest|mocha|vitest)-qase-reporter|qase-javascript-commons)(?:\/[\w.-]+)*(?![\w@/.-])/g;
 
-/** `text` with each official module name that stands as a word changed to ours, and the words left unchanged. */
-export function rewriteWords(text: string): { text: string; unknown: string[] } {
+/**
+ * `text` with each official module name that stands as a word changed to ours, and the words left unchanged.
+ * In YAML an unquoted value cannot start with `@`, so there ours is quoted unless the value already is.
+ */
+export function rewriteWords(text: string, yaml = false): { text: string; unknown: string[] } {
   const edits: Edit[] = [];
   const unknown: string[] = [];
   for (const match of text.matchAll(NAME_WORD)) {
     const ours = ourModule(match[0]);
-    if (ours) edits.push({ start: match.index, end: match.index + match[0].length, text: ours });
+    const quoted = !yaml || /['"]/.test(text[match.index - 1] ?? '');
+    if (ours) edits.push({ start: match.index, end: match.index + match[0].length, text: quoted ? ours : `'${ours}'` });
     else unknown.push(match[0]);
   }
   // A mention glued to other characters (`my-jest-qase-reporter-fork`) is not a word we can swap, but is one to look at.
@@ -24,7 +28,7 @@ export function rewriteYaml(yaml: string): { text: string; notes: { line: number
   const notes: { line: number; message: string }[] = [];
   const lines = yaml.split('\n').map((line, index) => {
     const comment = commentStart(line);
-    const { text, unknown } = rewriteWords(line.slice(0, comment));
+    const { text, unknown } = rewriteWords(line.slice(0, comment), true);
     for (const word of unknown) notes.push({ line: index + 1, message: unrewritable(word, false) });
     return text + line.slice(comment);
   });
