@@ -66,8 +66,10 @@ export function stringLiterals(source: string): StringLiteral[] {
       i = close < 0 ? source.length : close + 2;
     } else if (c === '"' || c === "'") {
       const end = quotedEnd(source, i, c);
-      const raw = source.slice(i + 1, end - 1);
-      found.push({ start: i, end, raw, computed: false, fixed: raw });
+      if (source[end - 1] === c && end - 1 > i) {
+        const raw = source.slice(i + 1, end - 1);
+        found.push({ start: i, end, raw, computed: false, fixed: raw });
+      }
       i = end;
       afterValue = true;
     } else if (c === '`') {
@@ -112,8 +114,8 @@ function lineEnd(source: string, from: number): number {
   return end < 0 ? source.length : end;
 }
 
-// A quote left open at the end of a line ends there: JSX text (`<p>don't</p>`) is not a string, and stopping at
-// the line keeps one stray apostrophe from swallowing the rest of the file.
+// A quote left open at the end of a line ends there and is no string: JSX text (`<p>don't</p>`) has such quotes,
+// and stopping at the line keeps one stray apostrophe from swallowing the rest of the file.
 function quotedEnd(source: string, start: number, quote: string): number {
   let j = start + 1;
   while (j < source.length) {
