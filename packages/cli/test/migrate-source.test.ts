@@ -2,6 +2,7 @@
 // changes and notes, package.json dependency swaps and the unified diff's edge cases.
 import { describe, expect, it } from 'vitest';
 import { unifiedDiff } from '../src/migrate/diff';
+import { OUR_EXPORTS } from '../src/migrate/names';
 import { rewritePackageJson } from '../src/migrate/package-json';
 import { rewriteSource } from '../src/migrate/source';
 import { stringLiterals } from '../src/migrate/strings';
@@ -58,6 +59,32 @@ describe('rewriteSource', () => {
     expect(result.notes.map((n) => n.line)).toEqual([1, 2, 3]);
     expect(result.importsCommons).toBe(true);
     expect(result.text).toContain('mocha-qase-reporter/dist/x.js');
+  });
+});
+
+describe('rewriteSource: names ours does not export', () => {
+  it('notes each imported name the official module had and ours has not, with its line', () => {
+    const source = [
+      `import { test, qase } from 'playwright-qase-reporter';`,
+      `import VitestQaseReporter, { addQaseId, withQase as w, type Qase } from 'vitest-qase-reporter/vitest';`,
+      `const { qase: q, JestQaseReporter } = require('jest-qase-reporter/jest');`,
+      `export { qase, MochaQaseReporter } from 'mocha-qase-reporter';`,
+      `import * as whole from 'jest-qase-reporter';`,
+      `const { test: fixture } = require('playwright-qase-reporter/fixture');`,
+    ].join('\n');
+    expect(rewriteSource(source).notes).toEqual([
+      { line: 1, message: '"test" is imported from playwright-qase-reporter, but @qase-reporters/playwright does not export it: change this import by hand' },
+      { line: 2, message: '"addQaseId" is imported from vitest-qase-reporter/vitest, but @qase-reporters/vitest does not export it: change this import by hand' },
+      { line: 3, message: '"JestQaseReporter" is imported from jest-qase-reporter/jest, but @qase-reporters/jest does not export it: change this import by hand' },
+      { line: 4, message: '"MochaQaseReporter" is imported from mocha-qase-reporter, but @qase-reporters/mocha does not export it: change this import by hand' },
+    ]);
+  });
+
+  it('knows what our packages really export', async () => {
+    for (const [module, names] of Object.entries(OUR_EXPORTS)) {
+      const values = Object.keys((await import(module)) as object);
+      expect(names.filter((name) => /^[a-z]/.test(name) || name === 'default').sort(), module).toEqual(values.sort());
+    }
   });
 });
 

@@ -19,6 +19,18 @@ const OURS: Readonly<Record<string, string>> = {
 };
 
 /**
+ * What each of our modules exports by name (values and types), to catch an import of a name the official module had
+ * and ours has not: `import { test } from 'playwright-qase-reporter'` would fail at run time after the swap.
+ * Our Playwright fixture module is not listed: whatever it exports is what the official fixture does.
+ */
+export const OUR_EXPORTS: Readonly<Record<string, readonly string[]>> = {
+  '@qase-reporters/playwright': ['default', 'qase'],
+  '@qase-reporters/jest': ['default', 'qase', 'Qase', 'AttachOptions'],
+  '@qase-reporters/mocha': ['default', 'qase', 'Qase', 'AttachOptions'],
+  '@qase-reporters/vitest': ['default', 'qase', 'withQase', 'Qase', 'AttachOptions', 'QaseContext'],
+};
+
+/**
  * The official reporters' shared library. Users' code has no reason to import it (their docs never do) and our core
  * has a different API, so an import of it needs a person; a dependency on it that nothing imports is dropped.
  */

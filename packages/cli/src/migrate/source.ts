@@ -1,5 +1,5 @@
 import { applyEdits, unrewritable, type Edit, type Rewrite } from './edits';
-import { isCommons, isModuleLike, ourModule, PARTIAL_MENTION } from './names';
+import { isCommons, isModuleLike, ourModule, OUR_EXPORTS, PARTIAL_MENTION } from './names';
 import { lineOf, stringLiterals } from './strings';
 
 /**
@@ -16,10 +16,32 @@ export function rewriteSource(source: string): Rewrite & { importsCommons: boole
     const ours = literal.computed ? undefined : ourModule(literal.raw);
     if (ours) {
       edits.push({ start: literal.start + 1, end: literal.end - 1, text: ours });
+      const missing = importedNames(source, literal.start).filter((name) => OUR_EXPORTS[ours] && !OUR_EXPORTS[ours].includes(name));
+      for (const name of missing) {
+        notes.push({ line: lineOf(source, literal.start), message: `"${name}" is imported from ${literal.raw}, but ${ours} does not export it: change this import by hand` });
+      }
     } else if (literal.computed ? isModuleLike(literal.fixed, PARTIAL_MENTION) : isModuleLike(literal.raw)) {
       if (!literal.computed && isCommons(literal.raw)) importsCommons = true;
       notes.push({ line: lineOf(source, literal.start), message: unrewritable(literal.raw, literal.computed) });
     }
   }
   return { text: applyEdits(source, edits), notes, importsCommons };
+}
+
+// The names a statement takes from the module named at `at`: `import { a, b as c } from`, `export { a } from`,
+// `const { a, b: c } = require(` or `= await import(`. Other forms (a default or namespace import, a bare require)
+// take the module as a whole, which ours is as well.
+const NAMED_IMPORT = [
+  /\b(?:import|export)\s+(?:type\s+)?(?:[\w$]+\s*,\s*)?\{([^}]*)\}\s*from\s*$/,
+  /\b(?:const|let|var)\s*\{([^}]*)\}\s*=\s*(?:await\s+)?(?:require|import)\s*\(\s*$/,
+];
+
+function importedNames(source: string, at: number): string[] {
+  const before = source.slice(Math.max(0, at - 2000), at);
+  const list = NAMED_IMPORT.map((pattern) => pattern.exec(before)?.[1]).find((found) => found !== undefined);
+  if (list === undefined) return [];
+  return list
+    .split(',')
+    .map((entry) => entry.trim().replace(/^type\s+/, '').split(/\s+as\s+|\s*:\s*/)[0]!.trim())
+    .filter((name) => /^[\w$]+$/.test(name));
 }
