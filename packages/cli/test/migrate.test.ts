@@ -651,6 +651,21 @@ describe('migrate: the command line', () => {
     expect((await migrate(dir, '.', 'more')).stderr).toBe('qase: unexpected argument "more" for migrate. See: qase-reporters migrate --help\n');
   });
 
+  it('names the install command of the lock file above a workspace package, and leaves a file that is not UTF-8', async () => {
+    const dir = project({
+      'pnpm-lock.yaml': "lockfileVersion: '9.0'\n",
+      'packages/web/package.json': '{ "devDependencies": { "playwright-qase-reporter": "2.1.4" } }\n',
+    });
+    writeFileSync(join(dir, 'packages/web/latin1.test.js'), Buffer.from("// caf\xe9\nrequire('playwright-qase-reporter');\n", 'latin1'));
+    const done = await migrate(join(dir, 'packages/web'));
+    expect(done).toEqual({
+      code: 1,
+      stdout: 'Rewrote 1 file:\n  package.json\nNow run: pnpm install\n',
+      stderr: '1 place needs a person:\n  latin1.test.js:1  is not UTF-8, so it was left as it is: change the names in it by hand\n',
+    });
+    expect(readFileSync(join(dir, 'packages/web/latin1.test.js'), 'latin1')).toBe("// caf\xe9\nrequire('playwright-qase-reporter');\n");
+  });
+
   it('migrates the folder it is given, relative to the working directory', async () => {
     const dir = project({ 'app/.mocharc.yml': 'reporter: "mocha-qase-reporter"\n' });
     const done = await migrate(dir, 'app');

@@ -32,12 +32,19 @@ export interface Plan {
  * version, for the dependencies on ours.
  */
 export function planMigration(dir: string, version: string): Plan {
-  const files = findFiles(dir)
-    .map(({ path, kind }) => ({ path, kind, text: readFileSync(join(dir, path), 'utf8') }))
-    // Most files of a project never name a reporter; reading them is the whole cost.
-    .filter(({ text }) => PARTIAL_MENTION.test(text));
   const changes: Change[] = [];
   const findings: Finding[] = [];
+  const files = findFiles(dir)
+    .map(({ path, kind }) => ({ path, kind, bytes: readFileSync(join(dir, path)) }))
+    .map(({ path, kind, bytes }) => ({ path, kind, bytes, text: bytes.toString('utf8') }))
+    // Most files of a project never name a reporter; reading them is the whole cost.
+    .filter(({ text }) => PARTIAL_MENTION.test(text))
+    .filter(({ path, bytes, text }) => {
+      // Text that is not UTF-8 would not be written back byte for byte.
+      const utf8 = Buffer.from(text, 'utf8').equals(bytes);
+      if (!utf8) findings.push({ path, line: 1, message: 'is not UTF-8, so it was left as it is: change the names in it by hand' });
+      return utf8;
+    });
   const record = (path: string, before: string, rewrite: Rewrite) => {
     if (rewrite.text !== before) changes.push({ path, before, after: rewrite.text });
     findings.push(...rewrite.notes.map((note) => ({ path, ...note })));
