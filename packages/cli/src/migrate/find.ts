@@ -17,7 +17,7 @@ const JSON_CONFIGS = new Set(['.mocharc.json', '.mocharc.jsonc', 'jest.config.js
 const YAML_CONFIGS = new Set(['.mocharc.yml', '.mocharc.yaml']);
 
 /** The kind of a file by its name, if it is one a project names a reporter in. */
-export function kindOf(name: string): FileKind | undefined {
+function kindOf(name: string): FileKind | undefined {
   if (name === 'package.json') return 'package';
   if (JSON_CONFIGS.has(name)) return 'json';
   if (YAML_CONFIGS.has(name)) return 'yaml';

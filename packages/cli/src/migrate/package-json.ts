@@ -23,7 +23,6 @@ export function rewritePackageJson(text: string, options: PackageJsonOptions): R
   if (root.kind !== 'object') return { text, notes: [] };
   const edits: Edit[] = [];
   const notes: Note[] = [];
-  const swapped = new Set<number>();
   const sections = root.members.filter((m) => DEPENDENCY_SECTIONS.has(m.key.value) && m.value.kind === 'object');
   const declared = new Set(sections.flatMap((s) => (s.value.kind === 'object' ? s.value.members.map((m) => m.key.value) : [])));
 
@@ -36,13 +35,11 @@ export function rewritePackageJson(text: string, options: PackageJsonOptions): R
       if (official === COMMONS) {
         if (options.dropCommons) removed.add(index);
         else notes.push({ line: lineOf(text, member.key.start), message: `${COMMONS} stays: code here imports it (see the notes on those lines); remove it when nothing does` });
-        swapped.add(member.key.start);
       } else if (ours && declared.has(ours)) {
         removed.add(index);
       } else if (ours) {
         edits.push({ start: member.key.start + 1, end: member.key.end - 1, text: ours });
         if (member.value.kind === 'string') edits.push({ start: member.value.start + 1, end: member.value.end - 1, text: `^${options.version}` });
-        swapped.add(member.key.start);
       }
     });
     edits.push(...removals(object, removed));
@@ -62,10 +59,8 @@ export function rewritePackageJson(text: string, options: PackageJsonOptions): R
   }
   // Keys elsewhere (`overrides`, `resolutions`, `peerDependenciesMeta`) that name an official package.
   for (const key of keys(root)) {
-    if (!swapped.has(key.start) && OFFICIAL_MENTION.test(key.value) && !DEPENDENCY_SECTIONS.has(key.value)) {
-      const inSection = sections.some((s) => s.value.start < key.start && key.start < s.value.end);
-      if (!inSection) notes.push({ line: lineOf(text, key.start), message: unrewritable(key.value, false) });
-    }
+    const inSection = sections.some((s) => s.value.start < key.start && key.start < s.value.end);
+    if (!inSection && OFFICIAL_MENTION.test(key.value)) notes.push({ line: lineOf(text, key.start), message: unrewritable(key.value, false) });
   }
   return { text: applyEdits(text, edits), notes: notes.sort((a, b) => a.line - b.line) };
 }

@@ -1,4 +1,4 @@
-import { applyEdits, unrewritable, type Edit } from './edits';
+import { applyEdits, unrewritable, type Edit, type Rewrite } from './edits';
 import { OFFICIAL_MENTION, ourModule } from './names';
 
 // A name as a word of a command line or a YAML scalar: `mocha --reporter mocha-qase-reporter`, `reporter: "x"`.
@@ -13,8 +13,8 @@ export function rewriteWords(text: string, yaml = false): { text: string; unknow
   const unknown: string[] = [];
   for (const match of text.matchAll(NAME_WORD)) {
     const ours = ourModule(match[0]);
-    const quoted = !yaml || /['"]/.test(text[match.index - 1] ?? '');
-    if (ours) edits.push({ start: match.index, end: match.index + match[0].length, text: quoted ? ours : `'${ours}'` });
+    const bare = yaml && !/['"]/.test(text[match.index - 1] ?? '');
+    if (ours) edits.push({ start: match.index, end: match.index + match[0].length, text: bare ? `'${ours}'` : ours });
     else unknown.push(match[0]);
   }
   // A mention glued to other characters (`my-jest-qase-reporter-fork`) is not a word we can swap, but is one to look at.
@@ -24,8 +24,8 @@ export function rewriteWords(text: string, yaml = false): { text: string; unknow
 }
 
 /** A YAML file (.mocharc.yml) with the names in its values changed; comments are left as written. */
-export function rewriteYaml(yaml: string): { text: string; notes: { line: number; message: string }[] } {
-  const notes: { line: number; message: string }[] = [];
+export function rewriteYaml(yaml: string): Rewrite {
+  const notes: Rewrite['notes'] = [];
   const lines = yaml.split('\n').map((line, index) => {
     const comment = commentStart(line);
     const { text, unknown } = rewriteWords(line.slice(0, comment), true);
