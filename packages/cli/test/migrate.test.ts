@@ -590,6 +590,31 @@ describe('migrate: what needs a person', () => {
   });
 });
 
+describe('migrate: qase-javascript-commons in a monorepo', () => {
+  it('is kept by the packages whose code imports it, and the root above them, and dropped elsewhere', async () => {
+    const dependsOnCommons = `{\n  "devDependencies": {\n    "qase-javascript-commons": "~2.7.4"\n  }\n}\n`;
+    const dir = project({
+      'package.json': dependsOnCommons,
+      'packages/a/package.json': dependsOnCommons,
+      'packages/a/setup.ts': `import { ConfigLoader } from 'qase-javascript-commons';\n`,
+      'packages/b/package.json': dependsOnCommons,
+    });
+    const dry = await migrate(dir, '--dry-run');
+    expect(dry.stdout).toBe(`--- a/packages/b/package.json
++++ b/packages/b/package.json
+@@ -1,5 +1,3 @@
+ {
+-  "devDependencies": {
+-    "qase-javascript-commons": "~2.7.4"
+-  }
++  "devDependencies": {}
+ }
+`);
+    expect(dry.stderr.match(/^ {2}\S+:\d+/gm)).toEqual(['  package.json:3', '  packages/a/package.json:3', '  packages/a/setup.ts:1']);
+    expect(dry.code).toBe(1);
+  });
+});
+
 describe('migrate: git', () => {
   const git = (dir: string, ...args: string[]) =>
     execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', '-c', 'commit.gpgsign=false', ...args], { cwd: dir, stdio: 'pipe' });

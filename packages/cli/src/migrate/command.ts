@@ -15,7 +15,7 @@ Finds where the project in dir (default: the current folder) names the official 
 (playwright-qase-reporter, jest-qase-reporter, mocha-qase-reporter, vitest-qase-reporter) and changes exactly
 those names to ours (@qase-reporters/playwright, /jest, /mocha, /vitest), keeping every other byte:
   - package.json: the dependency, in the same section, as ^<our version>; qase-javascript-commons is dropped
-    when nothing imports it; the reporter in scripts and in the "jest" and "mocha" keys;
+    when no code below the package.json imports it; the reporter in scripts and the "jest" and "mocha" keys;
   - configs: playwright.config.*, jest.config.*, .mocharc.*, vitest.config.*, vite.config.*;
   - every import, require(), import() and export … from of the official modules in JavaScript and TypeScript.
 Every workspace package of a monorepo is included; node_modules, build output and vendored folders are not.

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, posix } from 'node:path';
 import type { Rewrite } from './edits';
 import { findFiles, type FileKind } from './find';
 import { JsonSyntaxError } from './json';
@@ -50,16 +50,21 @@ export function planMigration(dir: string, version: string): Plan {
     findings.push(...rewrite.notes.map((note) => ({ path, ...note })));
   };
 
-  let importsCommons = false;
+  const commonsImporters: string[] = [];
   for (const file of files.filter((f) => f.kind === 'source')) {
     const rewrite = rewriteSource(file.text);
-    importsCommons ||= rewrite.importsCommons;
+    if (rewrite.importsCommons) commonsImporters.push(file.path);
     record(file.path, file.text, rewrite);
   }
   for (const file of files) {
     if (file.kind === 'source') continue;
     try {
-      record(file.path, file.text, rewriteConfig(file.kind, file.text, { version, dropCommons: !importsCommons }));
+      // A package provides qase-javascript-commons to the code below its folder (a monorepo root: to every
+      // workspace package), so it keeps the dependency while any of that code imports it.
+      const folder = posix.dirname(file.path);
+      const provides = (path: string) => folder === '.' || path.startsWith(`${folder}/`);
+      const dropCommons = !commonsImporters.some(provides);
+      record(file.path, file.text, rewriteConfig(file.kind, file.text, { version, dropCommons }));
     } catch (error) {
       if (!(error instanceof JsonSyntaxError)) throw error;
       findings.push({ path: file.path, line: 1, message: `is not valid JSON (${error.message}), so it was left as it is: fix it and run migrate again` });
