@@ -694,7 +694,7 @@ describe('migrate: the command line', () => {
   it('migrates the folder it is given, relative to the working directory', async () => {
     const dir = project({ 'app/.mocharc.yml': 'reporter: "mocha-qase-reporter"\n' });
     const done = await migrate(dir, 'app');
-    expect(done.stdout).toBe('Rewrote 1 file:\n  .mocharc.yml\nNow run: npm install\n');
+    expect(done.stdout).toBe('Rewrote 1 file:\n  app/.mocharc.yml\nNow run: npm install\n');
     expect(contents(dir)).toEqual({ 'app/.mocharc.yml': 'reporter: "@qase-reporters/mocha"\n' });
     expect((await migrate(dir, 'app')).stdout).toBe('Nothing to migrate: nothing in app names an official Qase reporter.\n');
   });

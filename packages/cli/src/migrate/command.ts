@@ -1,5 +1,5 @@
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join, posix, resolve } from 'node:path';
 import { EXIT_FAILURE, UsageError, type CliContext, type Command } from '../command';
 import { unifiedDiff } from './diff';
 import { uncommittedChanges } from './git';
@@ -43,7 +43,11 @@ Example:
     if (!statSync(dir, { throwIfNoEntry: false })?.isDirectory()) {
       throw new UsageError(`${given} is not a folder. Pass the folder of the project to migrate. See: qase-reporters migrate --help`);
     }
-    const { changes, findings } = planMigration(dir, ourVersion());
+    const plan = planMigration(dir, ourVersion());
+    // Listed as the user would type them from where they ran the command; the diff stays relative to dir.
+    const shown = (path: string) => (given === '.' ? path : posix.join(given, path));
+    const { changes } = plan;
+    const findings = plan.findings.map((f) => ({ ...f, path: shown(f.path) }));
     if (changes.length === 0 && findings.length === 0) {
       context.stdout(`Nothing to migrate: nothing in ${given} names an official Qase reporter.\n`);
       return 0;
@@ -64,7 +68,7 @@ Example:
       }
     }
     for (const change of changes) writeFileSync(join(dir, change.path), change.after);
-    if (changes.length > 0) context.stdout(`Rewrote ${count(changes.length, 'file')}:\n${changes.map((c) => `  ${c.path}\n`).join('')}`);
+    if (changes.length > 0) context.stdout(`Rewrote ${count(changes.length, 'file')}:\n${changes.map((c) => `  ${shown(c.path)}\n`).join('')}`);
     printFindings(findings, context.stderr);
     if (changes.length > 0) context.stdout(`Now run: ${installCommand(dir)}\n`);
     return findings.length > 0 ? EXIT_FAILURE : 0;
