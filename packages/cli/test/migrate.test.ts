@@ -6,6 +6,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
 import { main } from '../src/main';
 import { unifiedDiff } from '../src/migrate/diff';
 
@@ -545,6 +546,12 @@ describe('migrate', () => {
       expect(Object.keys(after).sort()).toEqual(Object.keys(c.files).sort());
       const written = Object.keys(c.files).sort().map((path) => unifiedDiff(path, c.files[path]!, after[path]!)).join('');
       expect(written).toBe(c.diff);
+      // Still valid where the syntax has rules of its own: an unquoted YAML value cannot start with `@`.
+      for (const [path, text] of Object.entries(after)) {
+        if (path.endsWith('package.json')) expect(() => JSON.parse(text), path).not.toThrow();
+        if (/\.ya?ml$/.test(path)) expect(parseYaml(text), path).toBeTypeOf('object');
+      }
+      if (after['ci/.mocharc.yml']) expect(parseYaml(after['ci/.mocharc.yml'])).toMatchObject({ reporter: '@qase-reporters/mocha' });
 
       const again = await migrate(dir);
       expect(again).toEqual({ code: 0, stdout: `Nothing to migrate: nothing in . names an official Qase reporter.\n`, stderr: '' });
