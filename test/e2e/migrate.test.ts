@@ -1,5 +1,6 @@
-// A Jest project set up as jest-qase-reporter's README shows, switched by the real `qase-reporters migrate` bin,
-// then run by the real Jest CLI into the emulator: what the emulator stored is what we assert on.
+// Projects set up as jest-qase-reporter's and mocha-qase-reporter's READMEs show, switched by the real
+// `qase-reporters migrate` bin, then run by the real Jest and Mocha CLIs into the emulator: what the emulator stored
+// is what we assert on.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -72,6 +73,26 @@ test(qase(3, 'checks out'), async () => {
 `,
 };
 
+// mocha-qase-reporter's README, with the reporter in .mocharc.yml as a plain YAML value, which ours cannot be
+// (a value starting with @ must be quoted).
+const OFFICIAL_MOCHA_PROJECT = {
+  'package.json': `{\n  "devDependencies": {\n    "mocha": "^11.7.5",\n    "mocha-qase-reporter": "^1.1.6"\n  }\n}\n`,
+  '.mocharc.yml': `spec: test/*.spec.js\nreporter: mocha-qase-reporter\n`,
+  'test/users.spec.js': `const { qase } = require('mocha-qase-reporter/mocha');
+const assert = require('node:assert');
+
+describe('Users', function () {
+  it(qase(4, 'lists users'), function () {
+    qase.comment('two users');
+    assert.ok(true);
+  });
+  it('adds a user', function () {
+    assert.equal(1, 2);
+  });
+});
+`,
+};
+
 const emulator = emulatorFor();
 
 describe('qase-reporters migrate, then Jest', () => {
@@ -107,5 +128,22 @@ describe('qase-reporters migrate, then Jest', () => {
     expect(results.find((r) => r.title === 'checks out')?.steps?.map((s) => s.data.action)).toEqual(['confirm']);
     // The options the project had (run.complete) are still read: the run was completed, once.
     expect(state.runs.find((r) => r.title === title)).toMatchObject({ status: 'complete', completions: 1 });
+  });
+
+  it('switches a Mocha project whose .mocharc.yml names the reporter, whose tests then report every result once', async () => {
+    const dir = writeProject(join(TMP, 'users'), OFFICIAL_MOCHA_PROJECT);
+    const migrated = await run(process.execPath, [CLI, 'migrate'], { cwd: dir });
+    expect(migrated.code, migrated.output).toBe(0);
+    expect(readFileSync(join(dir, '.mocharc.yml'), 'utf8')).toBe("spec: test/*.spec.js\nreporter: '@qase-reporters/mocha'\n");
+
+    const title = 'migrated users';
+    const mocha = await run(bin('mocha'), [], { cwd: dir, env: testopsEnv(emulator(), { QASE_TESTOPS_RUN_TITLE: title }) });
+    expect(mocha.code, mocha.output).toBe(1);
+    const results = resultsOf(emulator().state(), title);
+    expect(titlesOf(results), mocha.output).toEqual([
+      ['adds a user', 'failed'],
+      ['lists users', 'passed'],
+    ]);
+    expect(results.find((r) => r.title === 'lists users')).toMatchObject({ testops_ids: [4], message: 'two users' });
   });
 });
