@@ -46,7 +46,7 @@ try {
       await page.locator('.test .row', { hasText: 'case 00127' }).waitFor();
       search = Date.now() - at;
       await page.fill('#search', '');
-      await page.waitForFunction("document.querySelectorAll('.test').length === 0");
+      await page.waitForFunction(() => globalThis.document.querySelectorAll('.test').length === 0);
       at = Date.now();
       await page.locator('#tree > .suite > .row').first().click();
       await page.locator('#tree > .suite').first().locator('.children > .suite > .row').first().click();
