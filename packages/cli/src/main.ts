@@ -2,10 +2,10 @@ import { parseArgs } from 'node:util';
 import { ApiError, ConfigError, mask } from '@qase-reporters/core';
 import { EXIT_FAILURE, EXIT_USAGE, UsageError, type Command, type CliContext, type CommandInput } from './command';
 import { doctor } from './doctor';
-import { completeRun, createRun } from './run';
+import { runCompleteCommand, runCreateCommand } from './run';
 import { upload } from './upload';
 
-const COMMANDS: readonly Command[] = [createRun, completeRun, upload, doctor];
+const COMMANDS: readonly Command[] = [runCreateCommand, runCompleteCommand, upload, doctor];
 
 const HELP = `qase-reporters: create and complete Qase runs for sharded CI, and send results left on disk.
 

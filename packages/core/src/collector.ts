@@ -2,38 +2,24 @@ import { readdirSync, rmdirSync, rmSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import type { ResultBody } from './api-types';
 import { createAttachmentStore } from './attachments';
+import { defaultRunText } from './ci';
+import { isoTime, startTimer, stopTimer, wallClockMs } from './clock';
 import { loadConfig, resolveConfig, type Config } from './config';
 import { createDelivery } from './delivery';
-import { appendStepSummary, defaultRunText } from './ci';
 import { ConfigError } from './errors';
 import { toResultBody } from './mapping';
 import type { TestResult } from './model';
 import { openOutbox } from './outbox';
 import { createOutput, type Output } from './output';
 import { planRun, runStartMs, runUrl, type RunPlan } from './run';
-import { formatSummary } from './summary';
+import { appendStepSummary } from './step-summary';
+import { formatSummary, type UploadSummary } from './summary';
 
 export interface RunStart {
   /** When the test run began, if the framework knows (merge-reports replays old results); default now. */
   startedAtMs?: number;
   /** The framework's `--shard`, when given. */
   shard?: { current: number; total: number };
-}
-
-export interface UploadSummary {
-  mode: Config['mode'];
-  /** Results handed to `add`, after `ignore` but before the status filter. */
-  total: number;
-  /** Confirmed by the API (or written, in a dry run). */
-  delivered: number;
-  byStatus: Record<string, number>;
-  requests: number;
-  retries: number;
-  durationMs: number;
-  runId?: number;
-  runUrl?: string;
-  /** Folder holding what was not delivered, or the dry run's output. */
-  folder?: string;
 }
 
 /** What adapters call. Every method is safe to call in any mode; none throws into the test run. */
@@ -90,18 +76,20 @@ export function createCollector(options: unknown, context: CollectorContext): Co
 }
 
 function disabled(config: Config): Collector {
-  const startedAt = Date.now();
+  const startedAt = wallClockMs();
   return {
     config,
     startRun: () => undefined,
     add: () => undefined,
-    end: async () => ({ mode: config.mode, total: 0, delivered: 0, byStatus: {}, requests: 0, retries: 0, durationMs: Date.now() - startedAt }),
+    end: async () => ({
+      mode: config.mode, total: 0, delivered: 0, byStatus: {}, deliveredByStatus: {}, requests: 0, retries: 0, durationMs: wallClockMs() - startedAt,
+    }),
   };
 }
 
 /** One test run's worth of results, from the first `add` to the summary. */
 function createSession(config: Config, framework: string, cwd: string, env: NodeJS.ProcessEnv, output: Output): Collector {
-  const createdAt = Date.now();
+  const createdAt = wallClockMs();
   const dryRun = config.mode === 'dry-run';
   const folder = dryRun ? prepareDryRunFolder(resolve(cwd, config.dryRunPath)) : join(resolve(cwd, config.testops.outboxPath), sessionName(createdAt));
   const outbox = openOutbox(folder);
@@ -123,7 +111,7 @@ function createSession(config: Config, framework: string, cwd: string, env: Node
     if (!delivery.ready()) return;
     if (!dryRun && delivery.runId === undefined) {
       // The first results are waiting, or creating the run failed and the cool-down is over: (re)create it.
-      if (plan && !creatingRun && outbox.hasSealed()) createRun(plan);
+      if (plan && !creatingRun && outbox.hasSealed()) openRun(plan);
       return;
     }
     const room = Math.max(0, config.testops.maxConcurrentRequests - active.size);
@@ -137,7 +125,7 @@ function createSession(config: Config, framework: string, cwd: string, env: Node
   }
 
   function seal(): void {
-    clearTimeout(sealTimer);
+    stopTimer(sealTimer);
     sealTimer = undefined;
     try {
       outbox.seal();
@@ -157,7 +145,7 @@ function createSession(config: Config, framework: string, cwd: string, env: Node
   function startRun(start: RunStart = {}): void {
     if (started) return;
     started = true;
-    const startedAtMs = Math.min(start.startedAtMs ?? Date.now(), Date.now());
+    const startedAtMs = Math.min(start.startedAtMs ?? wallClockMs(), wallClockMs());
     if (start.shard && start.shard.total > 1 && config.testops.run.id === undefined && !dryRun) {
       output.warn(`shard ${start.shard.current}/${start.shard.total} creates a Qase run of its own. For one run across ` +
         'shards, create it first (npx qase-reporters run create) and pass QASE_TESTOPS_RUN_ID to every shard.');
@@ -172,9 +160,9 @@ function createSession(config: Config, framework: string, cwd: string, env: Node
     // leaves no empty run in Qase.
   }
 
-  function createRun(runPlan: RunPlan): void {
+  function openRun(runPlan: RunPlan): void {
     creatingRun = true;
-    run = delivery.createRun(runPlan).then((id) => {
+    run = delivery.openRun(runPlan).then((id) => {
       creatingRun = false;
       if (id === undefined) return;
       writeManifest();
@@ -189,7 +177,7 @@ function createSession(config: Config, framework: string, cwd: string, env: Node
         version: 1,
         project: config.testops.project,
         framework,
-        createdAt: new Date(createdAt).toISOString(),
+        createdAt: isoTime(createdAt),
         run: { id: runId, create: runId === undefined ? plan : undefined, complete: config.testops.run.complete },
       });
     } catch (error) {
@@ -208,7 +196,7 @@ function createSession(config: Config, framework: string, cwd: string, env: Node
       outbox.append(body);
       written++;
       if (outbox.openCount() >= config.testops.batch.size) seal();
-      else sealTimer ??= setTimeout(seal, SEAL_AFTER_MS).unref();
+      else sealTimer ??= startTimer(seal, SEAL_AFTER_MS, { keepAlive: false });
     } catch (error) {
       output.errorOnce(`could not keep result "${result.title}": ${(error as Error).message}`);
     }
@@ -229,10 +217,10 @@ function createSession(config: Config, framework: string, cwd: string, env: Node
     // The framework awaits end(), but only a timer or a socket keeps a process alive, and between retries there may
     // be neither: without this timer (not unref'd) the process would exit mid-upload. It holds the process until the
     // deadline at most, then cancels whatever is still waiting or in flight, so every await below settles.
-    const deadline = setTimeout(() => {
+    const deadline = startTimer(() => {
       timedOut = true;
       delivery.cancelAll();
-    }, config.testops.deadlineMs);
+    }, config.testops.deadlineMs, { keepAlive: true });
     try {
       if (!started) startRun();
       seal();
@@ -262,9 +250,10 @@ function createSession(config: Config, framework: string, cwd: string, env: Node
         total,
         delivered: dryRun ? written : counts.delivered,
         byStatus,
+        deliveredByStatus: dryRun ? { ...byStatus } : counts.deliveredByStatus,
         requests: counts.requests,
         retries: counts.retries,
-        durationMs: Date.now() - createdAt,
+        durationMs: wallClockMs() - createdAt,
         runId: delivery.runId,
         runUrl: delivery.runId !== undefined && project ? runUrl(config.testops.api.appUrl, project, delivery.runId) : undefined,
         folder: kept ? folder : undefined,
@@ -272,6 +261,7 @@ function createSession(config: Config, framework: string, cwd: string, env: Node
       const details = {
         written,
         refused: counts.refused,
+        refusedByStatus: counts.refusedByStatus,
         attachments,
         attachmentBytes: dryRun ? folderBytes(join(folder, 'files')) : undefined,
         timedOut,
@@ -285,10 +275,10 @@ function createSession(config: Config, framework: string, cwd: string, env: Node
       return summary;
     } catch (error) {
       output.errorOnce(`unexpected failure while finishing the upload: ${(error as Error).message}`);
-      const { delivered, requests, retries } = delivery.counts();
-      return { mode: config.mode, total, delivered, byStatus, requests, retries, durationMs: Date.now() - createdAt, folder };
+      const { delivered, deliveredByStatus, requests, retries } = delivery.counts();
+      return { mode: config.mode, total, delivered, byStatus, deliveredByStatus, requests, retries, durationMs: wallClockMs() - createdAt, folder };
     } finally {
-      clearTimeout(deadline);
+      stopTimer(deadline);
       delivery.close();
     }
   }
@@ -314,7 +304,7 @@ function countAttachments(body: ResultBody): number {
 
 /** `.qase/outbox/20261128-215326-4242`: one folder per process, so parallel jobs and shards never share one. */
 function sessionName(ms: number): string {
-  const stamp = new Date(ms).toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+  const stamp = isoTime(ms).replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
   return `${stamp}-${process.pid}`;
 }
 
