@@ -111,7 +111,7 @@ function createSession(config: Config, framework: string, cwd: string, env: Node
     if (!delivery.ready()) return;
     if (!dryRun && delivery.runId === undefined) {
       // The first results are waiting, or creating the run failed and the cool-down is over: (re)create it.
-      if (plan && !creatingRun && outbox.hasSealed()) openRun(plan);
+      if (plan && !creatingRun && outbox.hasSealed()) requestRun(plan);
       return;
     }
     const room = Math.max(0, config.testops.maxConcurrentRequests - active.size);
@@ -160,7 +160,7 @@ function createSession(config: Config, framework: string, cwd: string, env: Node
     // leaves no empty run in Qase.
   }
 
-  function openRun(runPlan: RunPlan): void {
+  function requestRun(runPlan: RunPlan): void {
     creatingRun = true;
     run = delivery.openRun(runPlan).then((id) => {
       creatingRun = false;

@@ -212,6 +212,7 @@ export function createDelivery(options: DeliveryOptions): Delivery {
         return true;
       } catch {
         // Still away: what is left stays in the outbox, and the summary says how to send it.
+        pausedUntil = effects.now() + COOL_DOWN_MS;
         return false;
       }
     },
