@@ -52,7 +52,7 @@ export function openSession(context: CliContext, options: { config?: Config; ret
   const secrets = [token, context.env.QASE_TESTOPS_API_TOKEN ?? ''].filter(Boolean);
   const output = createOutput({ console: true, debug: config.debug, secrets, write: context.stderr });
   // Attachments are not sent by a command, and `upload` opens a delivery of its own for each folder.
-  const delivery = createDelivery({ config, folder: context.cwd, output, env: context.env, retries: options.retries });
+  const delivery = createDelivery({ config, folder: context.cwd, output, env: context.env, retries: options.retries, keepAlive: true });
   const project = config.testops.project ?? '';
   return {
     config,

@@ -58,13 +58,15 @@ export interface DeliveryOptions {
   retries?: boolean;
   /** The clock, timers and random source; tests pass a fake clock. */
   effects?: Effects;
+  /** Waits between resends keep the process alive: true for a command, false (default) inside a test run. */
+  keepAlive?: boolean;
   /** The API; tests pass a fake one. Default: the client for `config`. */
   api?: ApiClient;
 }
 
 export function createDelivery(options: DeliveryOptions): Delivery {
   const { config, folder, output, env } = options;
-  const effects = options.effects ?? realEffects;
+  const effects = options.effects ?? realEffects({ keepAlive: options.keepAlive === true });
   const dryRun = config.mode === 'dry-run';
   const project = config.testops.project ?? '';
   const sender = createSender({

@@ -38,7 +38,8 @@ export async function uploadFolder(dir: string, config: Config, context: { outpu
       'Pass the folder named in the run summary: the outbox (.qase/outbox/…) or the dry-run folder (qase-dry-run).');
   }
   const project = config.testops.project!;
-  const delivery = createDelivery({ config, folder: dir, output: context.output, env: context.env });
+  // Run by the CLI, where nothing else keeps the process alive while a resend waits.
+  const delivery = createDelivery({ config, folder: dir, output: context.output, env: context.env, keepAlive: true });
   try {
     delivery.runId = config.testops.run.id ?? manifest.run.id;
     if (delivery.runId === undefined) {

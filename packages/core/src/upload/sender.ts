@@ -90,21 +90,27 @@ export function cancelled(): ApiError {
   return new ApiError('the upload deadline passed before the API answered.', 'API_NETWORK', undefined, '', '');
 }
 
-/** Real effects, on the clock and timers captured when core loaded (see clock.ts). */
-export const realEffects: Effects = {
-  sleep: (ms, cancel) =>
-    new Promise((resolve, reject) => {
-      if (cancel.aborted) return reject(cancelled());
-      const timer = startTimer(() => {
-        cancel.removeEventListener('abort', onAbort);
-        resolve();
-      }, ms, { keepAlive: false });
-      const onAbort = () => {
-        stopTimer(timer);
-        reject(cancelled());
-      };
-      cancel.addEventListener('abort', onAbort, { once: true });
-    }),
-  now: wallClockMs,
-  random: () => Math.random(),
-};
+/**
+ * Real effects, on the clock and timers captured when core loaded (see clock.ts). `keepAlive: false`: a wait never
+ * keeps the process alive (a reporter's end() holds the test process itself, until the deadline); a command has
+ * nothing else holding it, and would exit silently mid-retry.
+ */
+export function realEffects(options: { keepAlive: boolean }): Effects {
+  return {
+    sleep: (ms, cancel) =>
+      new Promise((resolve, reject) => {
+        if (cancel.aborted) return reject(cancelled());
+        const timer = startTimer(() => {
+          cancel.removeEventListener('abort', onAbort);
+          resolve();
+        }, ms, options);
+        const onAbort = () => {
+          stopTimer(timer);
+          reject(cancelled());
+        };
+        cancel.addEventListener('abort', onAbort, { once: true });
+      }),
+    now: wallClockMs,
+    random: () => Math.random(),
+  };
+}
