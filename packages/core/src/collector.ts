@@ -10,6 +10,7 @@ import { ConfigError } from './errors';
 import { toResultBody } from './mapping';
 import type { TestResult } from './model';
 import { openOutbox } from './outbox';
+import { createOutboxSender } from './outbox-sender';
 import { createOutput, type Output } from './output';
 import { planRun, runStartMs, runUrl, type RunPlan } from './run';
 import { appendStepSummary } from './step-summary';
@@ -102,27 +103,15 @@ function createSession(config: Config, framework: string, cwd: string, env: Node
   let started = false;
   let notBeforeMs: number | undefined;
   let plan: RunPlan | undefined;
-  let run: Promise<unknown> = Promise.resolve();
-  let creatingRun = false;
   let sealTimer: NodeJS.Timeout | undefined;
-  const active = new Set<Promise<unknown>>();
-
-  function pump(): void {
-    if (!delivery.ready()) return;
-    if (!dryRun && delivery.runId === undefined) {
-      // The first results are waiting, or creating the run failed and the cool-down is over: (re)create it.
-      if (plan && !creatingRun && outbox.hasSealed()) requestRun(plan);
-      return;
-    }
-    const room = Math.max(0, config.testops.maxConcurrentRequests - active.size);
-    for (const segment of outbox.takeSealed(room)) {
-      const task = delivery.deliverSegment(segment).finally(() => {
-        active.delete(task);
-        pump();
-      });
-      active.add(task);
-    }
-  }
+  const sender = createOutboxSender({
+    delivery,
+    outbox,
+    maxInFlight: config.testops.maxConcurrentRequests,
+    needsRun: !dryRun,
+    plan: () => plan,
+    onRunCreated: () => writeManifest(),
+  });
 
   function seal(): void {
     stopTimer(sealTimer);
@@ -133,7 +122,7 @@ function createSession(config: Config, framework: string, cwd: string, env: Node
       outboxFailed(error);
       return;
     }
-    pump();
+    sender.pump();
   }
 
   // seal() also runs from a timer, and writeManifest() from startRun() and once the run exists: outside add()'s try.
@@ -158,16 +147,6 @@ function createSession(config: Config, framework: string, cwd: string, env: Node
     writeManifest();
     // The run itself is created when the first results are sealed (see `pump`): a run that matched no tests
     // leaves no empty run in Qase.
-  }
-
-  function requestRun(runPlan: RunPlan): void {
-    creatingRun = true;
-    run = delivery.openRun(runPlan).then((id) => {
-      creatingRun = false;
-      if (id === undefined) return;
-      writeManifest();
-      pump();
-    });
   }
 
   function writeManifest(): void {
@@ -202,16 +181,6 @@ function createSession(config: Config, framework: string, cwd: string, env: Node
     }
   }
 
-  function settledCount(): number {
-    const { delivered, refused } = delivery.counts();
-    return delivered + refused;
-  }
-
-  async function drain(): Promise<void> {
-    await run;
-    while (active.size > 0) await Promise.all(active);
-  }
-
   async function end(): Promise<UploadSummary> {
     let timedOut = false;
     // The framework awaits end(), but only a timer or a socket keeps a process alive, and between retries there may
@@ -224,17 +193,7 @@ function createSession(config: Config, framework: string, cwd: string, env: Node
     try {
       if (!started) startRun();
       seal();
-      await drain();
-      // A cool-down follows an API that stayed unavailable through every retry, and the end cannot wait it out: one
-      // quick request tells whether the API is back, and if it is, sending resumes (creating the run if need be).
-      while (!outbox.isEmpty() && (await delivery.probe())) {
-        const settled = settledCount();
-        pump();
-        await drain();
-        // The API answered but nothing more went: the failure is not the API's (the outbox cannot be read), and
-        // asking again would repeat it until the deadline.
-        if (settledCount() === settled) break;
-      }
+      await sender.flush();
       const everything = outbox.isEmpty() && delivery.fatal() === undefined;
       let publicUrl: string | undefined;
       if (everything && !timedOut && !dryRun) {
