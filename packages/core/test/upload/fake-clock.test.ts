@@ -1,12 +1,18 @@
 // The whole fault behaviour of sending, on a fake clock and a fake API: resends, the shared pause after a 429,
 // the cool-down after every retry failed, the probe that ends it, and a stop that keeps everything. No test waits.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ApiClient } from '../../src/api';
 import type { ResultBody } from '../../src/api-types';
 import { resolveConfig } from '../../src/config';
 import { createDelivery } from '../../src/delivery';
 import { ApiError } from '../../src/errors';
+import { openOutbox } from '../../src/outbox';
+import { createOutboxSender } from '../../src/outbox-sender';
 import { createOutput } from '../../src/output';
+import type { RunPlan } from '../../src/run';
 import { DEFAULT_RETRY_POLICY } from '../../src/upload/backoff';
 import { COOL_DOWN_MS } from '../../src/upload/decision';
 import type { Effects } from '../../src/upload/sender';
@@ -130,5 +136,34 @@ describe('sending on a fake clock', () => {
     expect(await delivery.deliver(results(3), () => undefined)).toBe(true);
     expect(stored).toEqual(['id-0', 'id-2']);
     expect(delivery.counts()).toMatchObject({ delivered: 2, refused: 1, refusedByStatus: { failed: 1 } });
+  });
+
+  it('creates the run with the first sealed results, sends segments in flight up to the bound, and at the end probes after a cool-down and sends the rest', async () => {
+    const clock = fakeClock();
+    const attempts = DEFAULT_RETRY_POLICY.maxAttempts;
+    const { api, stored } = fakeApi(clock, Array.from({ length: attempts }, () => failure(503)));
+    let runsCreated = 0;
+    Object.assign(api, { createRun: async () => (++runsCreated, 7) });
+    const { delivery } = deliveryWith(api, clock.effects);
+    delivery.runId = undefined;
+    const dir = mkdtempSync(join(tmpdir(), 'qase-fake-clock-'));
+    try {
+      const outbox = openOutbox(dir);
+      const plan = { title: 'run', tags: [], configurations: [], createConfigurations: false, startTime: '2026-08-20 12:00:00' } as RunPlan;
+      let created = 0;
+      const sender = createOutboxSender({ delivery, outbox, maxInFlight: 1, needsRun: true, plan: () => plan, onRunCreated: () => created++ });
+      for (const result of results(4)) {
+        outbox.append(result);
+        if (outbox.openCount() === 2) outbox.seal();
+      }
+      sender.pump();
+      await sender.flush();
+      // The first segment met every retry's 503 and the cool-down; the end's probe found the API back.
+      expect({ runsCreated, created, runId: delivery.runId }).toEqual({ runsCreated: 1, created: 1, runId: 7 });
+      expect([...stored].sort()).toEqual(['id-0', 'id-1', 'id-2', 'id-3']);
+      expect(outbox.isEmpty()).toBe(true);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
