@@ -145,7 +145,7 @@ function createSession(config: Config, framework: string, cwd: string, env: Node
       notBeforeMs = runStartMs(plan.startTime);
     }
     writeManifest();
-    // The run itself is created when the first results are sealed (see `pump`): a run that matched no tests
+    // The run itself is created when the first results are sealed (outbox-sender.ts): a run that matched no tests
     // leaves no empty run in Qase.
   }
 
