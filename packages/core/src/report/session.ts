@@ -1,11 +1,13 @@
 import { relative, resolve } from 'node:path';
-import { appendStepSummary, defaultRunText } from '../ci';
-import type { Collector, UploadSummary } from '../collector';
+import { defaultRunText } from '../ci';
+import { wallClockMs } from '../clock';
+import type { Collector } from '../collector';
 import type { Config } from '../config';
 import { toResultBody } from '../mapping';
 import type { TestResult } from '../model';
 import type { Output } from '../output';
-import { formatSummary } from '../summary';
+import { appendStepSummary } from '../step-summary';
+import { formatSummary, type UploadSummary } from '../summary';
 import { writePage } from './page';
 import { createReportWriter } from './write';
 
@@ -14,7 +16,7 @@ import { createReportWriter } from './write';
  * attachments copied beside it; the end writes `run.json` and the page, and prints where they are. Nothing is sent.
  */
 export function createReportSession(config: Config, framework: string, cwd: string, env: NodeJS.ProcessEnv, output: Output): Collector {
-  const createdAt = Date.now();
+  const createdAt = wallClockMs();
   const dir = resolve(cwd, config.report.path);
   const writer = createReportWriter({ dir, shownDir: config.report.path, format: config.report.format, warn: output.warn });
   const byStatus: Record<string, number> = {};
@@ -24,7 +26,7 @@ export function createReportSession(config: Config, framework: string, cwd: stri
   let attachments = 0;
 
   function startRun(start: { startedAtMs?: number } = {}): void {
-    startedAtMs ??= Math.min(start.startedAtMs ?? Date.now(), Date.now());
+    startedAtMs ??= Math.min(start.startedAtMs ?? wallClockMs(), wallClockMs());
   }
 
   function add(result: TestResult): void {
@@ -51,11 +53,19 @@ export function createReportSession(config: Config, framework: string, cwd: stri
   async function end(): Promise<UploadSummary> {
     startRun();
     const summary: UploadSummary = {
-      mode: 'report', total, delivered: written, byStatus, requests: 0, retries: 0, durationMs: Date.now() - createdAt, folder: dir,
+      mode: 'report',
+      total,
+      delivered: written,
+      byStatus,
+      deliveredByStatus: { ...byStatus },
+      requests: 0,
+      retries: 0,
+      durationMs: wallClockMs() - createdAt,
+      folder: dir,
     };
     try {
       const title = config.testops.run.title ?? defaultRunText(env, startedAtMs!, framework).title;
-      writer.writeRun({ title, startMs: startedAtMs!, endMs: Date.now(), environment: config.environment, framework });
+      writer.writeRun({ title, startMs: startedAtMs!, endMs: wallClockMs(), environment: config.environment, framework });
       summary.page = writePage(dir);
     } catch (error) {
       output.errorOnce(`could not finish the report in ${dir}: ${(error as Error).message}`);
@@ -63,6 +73,7 @@ export function createReportSession(config: Config, framework: string, cwd: stri
     const details = {
       written,
       refused: 0,
+      refusedByStatus: {},
       attachments,
       attachmentBytes: undefined,
       timedOut: false,

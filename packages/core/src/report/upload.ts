@@ -1,4 +1,5 @@
 import type { ResultBody } from '../api-types';
+import { isoTime, wallClockMs } from '../clock';
 import type { Config } from '../config';
 import type { Manifest } from '../outbox';
 import { planRun, runStartMs } from '../run';
@@ -17,7 +18,7 @@ export interface ReportSource {
 /** How `qase-reporters upload` sends a Qase Report folder, whichever reporter wrote it. */
 export function reportSource(dir: string, config: Config, warn: (line: string) => void): ReportSource {
   const run = readReportRun(dir);
-  const startedAtMs = Math.min(run.startMs ?? Date.now(), Date.now());
+  const startedAtMs = Math.min(run.startMs ?? wallClockMs(), wallClockMs());
   const plan = planRun(config, startedAtMs, { title: run.title });
   if (config.environment === undefined && run.environment) plan.environment = run.environment;
   const notBeforeMs = runStartMs(plan.startTime);
@@ -26,7 +27,7 @@ export function reportSource(dir: string, config: Config, warn: (line: string) =
       version: 1,
       project: config.testops.project,
       framework: 'qase-report',
-      createdAt: new Date(startedAtMs).toISOString(),
+      createdAt: isoTime(startedAtMs),
       run: { id: undefined, create: plan, complete: config.testops.run.complete },
     },
     *chunks() {
