@@ -1,7 +1,6 @@
 import { relative, resolve } from 'node:path';
 import { defaultRunText } from '../ci';
 import { wallClockMs } from '../clock';
-import type { Collector } from '../collector';
 import type { Config } from '../config';
 import { toResultBody } from '../mapping';
 import type { TestResult } from '../model';
@@ -15,7 +14,8 @@ import { createReportWriter } from './write';
  * Report mode: each result is written to the Qase Report in the configured folder as it arrives, with its
  * attachments copied beside it; the end writes `run.json` and the page, and prints where they are. Nothing is sent.
  */
-export function createReportSession(config: Config, framework: string, cwd: string, env: NodeJS.ProcessEnv, output: Output): Collector {
+// Returns a Collector (collector.ts) by shape: naming the type would import collector.ts, which imports this.
+export function createReportSession(config: Config, framework: string, cwd: string, env: NodeJS.ProcessEnv, output: Output) {
   const createdAt = wallClockMs();
   const dir = resolve(cwd, config.report.path);
   const writer = createReportWriter({ dir, shownDir: config.report.path, format: config.report.format, warn: output.warn });
