@@ -54,6 +54,7 @@ export function forApi(config: Config): Config {
     const both = token && project;
     throw new ConfigError(`${names} ${both ? 'are' : 'is'} not set. Set ${both ? 'them' : 'it'} (or ${keys} in qase.config.json) to ${values}.`);
   }
+  if (config.testops.api.refusal) throw new ConfigError(config.testops.api.refusal);
   return { ...config, mode: 'testops' };
 }
 
@@ -66,7 +67,13 @@ export function openSession(context: CliContext, options: { config?: Config; ret
   const token = config.testops.api.token ?? '';
   const secrets = [token, context.env.QASE_TESTOPS_API_TOKEN ?? ''].filter(Boolean);
   const output = createOutput({ console: true, debug: config.debug, secrets, write: context.stderr });
-  const api = createApiClient({ baseUrl: config.testops.api.baseUrl, token, env: context.env, debug: output.debug });
+  const api = createApiClient({
+    baseUrl: config.testops.api.baseUrl,
+    token,
+    env: context.env,
+    allowPlainHttp: config.testops.api.allowPlainHttp,
+    debug: output.debug,
+  });
   const dispatcher = createDispatcher({
     rateLimitPerMinute: config.testops.rateLimitPerMinute,
     maxConcurrentRequests: config.testops.maxConcurrentRequests,

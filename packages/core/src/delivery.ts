@@ -60,7 +60,7 @@ export interface DeliveryOptions {
 }
 
 export function createDelivery({ config, folder, output, env }: DeliveryOptions): Delivery {
-  const dryRun = config.mode === 'dry-run';
+  const dryRun = config.mode === 'dry-run' || config.mode === 'report';
   const project = config.testops.project ?? '';
   const dispatcher = createDispatcher({
     rateLimitPerMinute: config.testops.rateLimitPerMinute,
@@ -69,16 +69,20 @@ export function createDelivery({ config, folder, output, env }: DeliveryOptions)
     effects: realEffects,
     onRetry: (error, delayMs) => output.debug(`${error.message} Retrying in ${delayMs} ms.`),
   });
-  const api = dryRun ? undefined : createApiClient({
+  const { refusal } = config.testops.api;
+  const api = dryRun || refusal ? undefined : createApiClient({
     baseUrl: config.testops.api.baseUrl,
     token: config.testops.api.token ?? '',
     env,
+    allowPlainHttp: config.testops.api.allowPlainHttp,
     debug: output.debug,
   });
   const refused = new Set<string>();
   let delivered = 0;
   let written = 0;
-  let fatal: ApiError | undefined;
+  // An address the token may not go to: nothing is sent, and the outbox keeps every result for `upload`.
+  let fatal = refusal === undefined ? undefined : new ApiError(refusal, 'API_INSECURE', undefined, 'POST', '/');
+  if (refusal) output.errorOnce(`${refusal} The results are kept in the outbox for npx qase-reporters upload.`);
   let pausedUntil = 0;
   let runId: number | undefined;
   const ended = new AbortController();

@@ -24,7 +24,7 @@ export function formatSummary(s: UploadSummary, d: SummaryDetails): string[] {
   const filtered = s.total - d.written;
   const counts = `${statuses}${filtered > 0 ? `; ${filtered} left out by the status filter` : ''}`;
   const time = `${(s.durationMs / 1000).toFixed(1)} s`;
-  if (s.mode === 'dry-run') {
+  if (s.mode === 'dry-run' || s.mode === 'report') {
     return [
       `dry run: nothing was sent. ${d.runTitle ? `A run "${d.runTitle}" would be created and ` : ''}` +
         `${plural(s.delivered, 'result')} (${counts}) sent in ${plural(s.requests, 'request')}, ` +
