@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { parseJson } from './config/json';
 import { checkKeys, keyTree } from './config/keys';
 import { OPTIONS, type ModeName, type Option, type OptionPath, type Values } from './config/options';
-import { externalLinkPair, isLoopback, isObject, type MultiProject } from './config/values';
+import { describe, externalLinkPair, isLoopback, isObject, type MultiProject } from './config/values';
 import { ConfigError } from './errors';
 import { mask } from './output';
 
@@ -92,12 +92,8 @@ function resolve(options: unknown, env: Env, file: unknown, fileName: string): C
 
 function asRoot(value: unknown, what: string): Record<string, unknown> {
   if (value === undefined || value === null) return {};
-  if (!isObject(value)) throw new ConfigError(`${what}, got ${describeRoot(value)}.`);
+  if (!isObject(value)) throw new ConfigError(`${what}, got ${describe(value)}.`);
   return value;
-}
-
-function describeRoot(value: unknown): string {
-  return Array.isArray(value) ? 'a list' : typeof value === 'string' ? JSON.stringify(value) : String(value);
 }
 
 /**
