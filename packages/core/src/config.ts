@@ -105,7 +105,7 @@ function readValues(env: Env, sources: readonly Source[], warn: (line: string) =
   for (const [path, option] of Object.entries(OPTIONS) as [OptionPath, Option<unknown>][]) {
     const found = [...fromEnv(env, option), ...sources.flatMap((source) => fromSource(source, path, option))];
     const read = ({ raw, where, variable }: Found) =>
-      variable ? option.kind.fromEnv(raw as string, where) : option.kind.fromValue(raw, where, warn);
+      variable ? option.kind.fromEnv(raw as string, where, warn) : option.kind.fromValue(raw, where, warn);
     values[path] = option.merge
       ? Object.assign({}, option.default, ...found.reverse().map(read))
       : found.length > 0

@@ -94,6 +94,54 @@ describe('configurations the official reporters document', () => {
   });
 });
 
+// Written from qase-javascript-commons (src/options, src/env, config-validation-schema.ts, README.md) and the
+// Playwright and Mocha reporters' sources, independently of our table: each must be read without a warning.
+const OFFICIAL_KEYS: [string, unknown][] = [
+  ['mode', 'testops'], ['fallback', 'off'], ['debug', true], ['environment', 'local'], ['captureLogs', true],
+  ['rootSuite', 'Root'], ['statusMapping', { disabled: 'skipped' }], ['logging.console', true], ['logging.file', false],
+  ['report.driver', 'local'], ['report.connections.local.path', 'out'], ['report.connections.local.format', 'jsonp'],
+  ['report.connection.local.path', 'out'], ['report.connection.local.format', 'json'], ['report.connection.path', 'out'],
+  ['report.connection.format', 'jsonp'], ['testops.api.token', TOKEN], ['testops.api.host', 'qase.io'],
+  ['testops.api.enterprise', false], ['testops.project', 'DEMO'], ['testops.uploadAttachments', true],
+  ['testops.run.id', 1], ['testops.run.title', 't'], ['testops.run.description', 'd'], ['testops.run.complete', true],
+  ['testops.run.tags', ['a']], ['testops.run.externalLink', { type: 'jiraServer', link: 'P-1' }], ['testops.plan.id', 1],
+  ['testops.batch.size', 100], ['testops.defect', true], ['testops.configurations.values', [{ name: 'os', value: 'linux' }]],
+  ['testops.configurations.createIfNotExists', true], ['testops.statusFilter', ['passed']],
+  ['testops.showPublicReportLink', true], ['testops_multi.default_project', 'DEMO'],
+  ['testops_multi.projects', [{ code: 'DEMO', run: { id: 1, title: 't', description: 'd', complete: true, tags: [], externalLink: { type: 'jiraCloud', link: 'P-1' } }, plan: { id: 1 }, environment: 'e' }]],
+  ['profilers', ['network']], ['networkProfiler.skip_domains', ['x.example']], ['networkProfiler.track_on_fail', false],
+  ['framework.browser.addAsParameter', true], ['framework.browser.parameterName', 'Browser'], ['framework.markAsFlaky', true],
+  ['framework.playwright.browser.addAsParameter', true], ['framework.playwright.browser.parameterName', 'B'],
+  ['framework.playwright.markAsFlaky', true], ['extraReporters', 'spec'],
+];
+
+const OFFICIAL_VARIABLES: Record<string, string> = {
+  QASE_MODE: 'testops', QASE_FALLBACK: 'report', QASE_DEBUG: 'true', QASE_ENVIRONMENT: 'local', QASE_CAPTURE_LOGS: 'true',
+  QASE_ROOT_SUITE: 'Root', QASE_STATUS_MAPPING: 'disabled=skipped', QASE_LOGGING_CONSOLE: 'false', QASE_LOGGING_FILE: 'true',
+  QASE_REPORT_DRIVER: 'local', QASE_REPORT_CONNECTION_PATH: 'out', QASE_REPORT_CONNECTION_FORMAT: 'jsonp',
+  QASE_TESTOPS_API_TOKEN: TOKEN, QASE_TESTOPS_API_HOST: 'example.qase.io', QASE_TESTOPS_API_ENTERPRISE: 'true',
+  QASE_TESTOPS_PROJECT: 'DEMO', QASE_TESTOPS_UPLOAD_ATTACHMENTS: 'false', QASE_TESTOPS_RUN_ID: '5', QASE_TESTOPS_RUN_TITLE: 't',
+  QASE_TESTOPS_RUN_DESCRIPTION: 'd', QASE_TESTOPS_RUN_COMPLETE: 'true', QASE_TESTOPS_RUN_TAGS: 'a,b',
+  QASE_TESTOPS_RUN_EXTERNAL_LINK: '{"type":"jiraCloud","link":"P-1"}', QASE_TESTOPS_PLAN_ID: '3', QASE_TESTOPS_BATCH_SIZE: '100',
+  QASE_TESTOPS_DEFECT: 'true', QASE_TESTOPS_CONFIGURATIONS_VALUES: 'os=linux', QASE_TESTOPS_CONFIGURATIONS_CREATE_IF_NOT_EXISTS: 'true',
+  QASE_TESTOPS_STATUS_FILTER: 'passed', QASE_TESTOPS_SHOW_PUBLIC_REPORT_LINK: 'true',
+};
+
+describe('every official key and variable', () => {
+  it.each(OFFICIAL_KEYS)('%s is read from the file and the reporter options without a warning', (path, value) => {
+    const nested = path.split('.').reverse().reduce<unknown>((inner, key) => ({ [key]: inner }), value);
+    for (const config of [resolveConfig({}, READY, nested), resolveConfig(nested, READY, undefined)]) {
+      expect(config.warnings).toEqual([]);
+      expect(config.mode).toBe('testops');
+    }
+  });
+
+  it('every variable at once uploads', () => {
+    const config = resolveConfig({}, OFFICIAL_VARIABLES, undefined);
+    expect([config.mode, config.warnings, config.testops.api.baseUrl]).toEqual(['testops', [], 'https://api-example.qase.io']);
+  });
+});
+
 describe('unknown keys', () => {
   it.each([
     {
@@ -121,6 +169,12 @@ describe('unknown keys', () => {
       case: 'a key inside a multi-project entry',
       file: { testops_multi: { projects: [{ code: 'PROJ1', runn: {} }] } },
       warning: 'Unknown option runn of project 1 of testops_multi.projects in qase.config.json is ignored; known: code, run, plan, environment.',
+    },
+    {
+      case: 'a status mapping from a name that is no status keeps the rest of the mapping',
+      file: { statusMapping: { invlid: 'failed' } },
+      warning:
+        'statusMapping in qase.config.json maps "invlid", which is not a status, so that entry is ignored. Map one of passed, failed, skipped, blocked, invalid, disabled.',
     },
     {
       case: 'a profiler we do not know',

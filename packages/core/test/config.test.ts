@@ -689,11 +689,6 @@ const badConfigs: BadConfig[] = [
     message: 'testops.api.token in qase.config.json must be a string, got a number. Write the token in quotes.',
   },
   {
-    case: 'a status mapping from a status that does not exist',
-    env: { QASE_STATUS_MAPPING: 'invlid=failed' },
-    message: 'QASE_STATUS_MAPPING maps "invlid", which is not a status. Map one of passed, failed, skipped, blocked, invalid, disabled.',
-  },
-  {
     case: 'a status mapping that is not pairs',
     env: { QASE_STATUS_MAPPING: 'invalid:failed' },
     message:

@@ -9,8 +9,8 @@ export interface Kind<T> {
   readonly values: string;
   /** How its variable writes them, when not as in `values`. */
   readonly envValues?: string;
-  fromEnv(text: string, where: string): T;
   /** `warn` takes one line about a part of the value that is ignored; the rest is used. */
+  fromEnv(text: string, where: string, warn: (line: string) => void): T;
   fromValue(value: unknown, where: string, warn: (line: string) => void): T;
 }
 
@@ -110,7 +110,7 @@ export function listOf<T extends string>(known: readonly T[]): Kind<readonly T[]
   return {
     values: `list of ${known.map((name) => `\`${name}\``).join(', ')}`,
     envValues: '`a,b`',
-    fromEnv: (value, where) => keep(splitList(value), where, () => undefined),
+    fromEnv: (value, where, warn) => keep(splitList(value), where, warn),
     fromValue: (value, where, warn) => keep(list.fromValue(value, where, warn), where, warn),
   };
 }
@@ -134,21 +134,25 @@ const STATUSES = ['passed', 'failed', 'skipped', 'blocked', 'invalid', 'disabled
 export const statusMapping: Kind<Readonly<Record<string, string>>> = {
   values: '`{ "invalid": "failed" }`',
   envValues: '`invalid=failed,…`',
-  fromEnv: (value, where) => checkMapping(Object.fromEntries(pairs(value, where, 'invalid=failed,skipped=passed')), where),
-  fromValue: (value, where) =>
+  fromEnv: (value, where, warn) =>
+    checkMapping(Object.fromEntries(pairs(value, where, 'invalid=failed,skipped=passed')), where, warn),
+  fromValue: (value, where, warn) =>
     isObject(value)
-      ? checkMapping(value, where)
+      ? checkMapping(value, where, warn)
       : fail(`${where} must be an object like { "invalid": "failed" }, got ${describe(value)}.`),
 };
 
-function checkMapping(mapping: Record<string, unknown>, where: string): Record<string, string> {
+// A mapping from a name that is no status is ignored, as the official reporters ignore it, but said.
+function checkMapping(mapping: Record<string, unknown>, where: string, warn: (line: string) => void): Record<string, string> {
+  const kept: Record<string, string> = {};
   for (const [from, to] of Object.entries(mapping)) {
-    if (!STATUSES.includes(from)) fail(`${where} maps ${quote(from)}, which is not a status. Map one of ${STATUSES.join(', ')}.`);
     if (typeof to !== 'string' || to.trim() === '') {
       fail(`${where} maps ${from} to ${describe(to)}; map it to a status name such as "failed".`);
     }
+    if (STATUSES.includes(from)) kept[from] = to;
+    else warn(`${where} maps ${quote(from)}, which is not a status, so that entry is ignored. Map one of ${STATUSES.join(', ')}.`);
   }
-  return { ...(mapping as Record<string, string>) };
+  return kept;
 }
 
 export interface ConfigurationValue {
@@ -186,14 +190,14 @@ const LINK_TYPES = ['jiraCloud', 'jiraServer'];
 export const externalLink: Kind<ExternalLink> = {
   values: '`{ "type": "jiraCloud" or "jiraServer", "link": "PROJ-123" }`',
   envValues: 'that object as JSON',
-  fromEnv(value, where) {
+  fromEnv(value, where, warn) {
     let parsed: unknown;
     try {
       parsed = JSON.parse(value);
     } catch {
       return fail(`${where} is not JSON. Write it like {"type":"jiraCloud","link":"PROJ-123"}.`);
     }
-    return externalLink.fromValue(parsed, where, () => undefined);
+    return externalLink.fromValue(parsed, where, warn);
   },
   fromValue(value, where) {
     const valid =
