@@ -83,7 +83,7 @@ function resolve(options: unknown, env: Env, file: unknown, fileName: string): C
     for (const source of sources) checkKeys(source.root, KNOWN_KEYS, source.label, warn);
     const link = env.QASE_TESTOPS_RUN_EXTERNAL_LINK?.trim() || externalLinkPair(env);
     const values = readValues({ ...env, QASE_TESTOPS_RUN_EXTERNAL_LINK: link }, sources, warn);
-    return deepFreeze(toConfig(values, warnings, safe));
+    return deepFreeze(toConfig(values, warnings, warn, safe));
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     throw new ConfigError(safe(error.message));
@@ -98,21 +98,30 @@ function asRoot(value: unknown, what: string): Record<string, unknown> {
 
 /**
  * Every option by precedence: its `QASE_*` variable, then the file, then the reporter options, then its default.
- * Only the value that wins is read, so a value overridden by a higher source is never a reason to fail.
+ * Only the value that wins is read, and only when it is used (`testops.project` is not, in mode testops_multi), so
+ * a value overridden by a higher source or left unused is never a reason to fail.
  */
 function readValues(env: Env, sources: readonly Source[], warn: (line: string) => void): Values {
   const values: Record<string, unknown> = {};
   for (const [path, option] of Object.entries(OPTIONS) as [OptionPath, Option<unknown>][]) {
-    const found = [...fromEnv(env, option), ...sources.flatMap((source) => fromSource(source, path, option))];
-    const read = ({ raw, where, variable }: Found) =>
-      variable ? option.kind.fromEnv(raw as string, where, warn) : option.kind.fromValue(raw, where, warn);
-    values[path] = option.merge
-      ? Object.assign({}, option.default, ...found.reverse().map(read))
-      : found.length > 0
-        ? read(found[0]!)
-        : option.default;
+    let value: unknown;
+    let read = false;
+    Object.defineProperty(values, path, {
+      get: () => {
+        if (!read) [value, read] = [readOption(env, sources, path, option, warn), true];
+        return value;
+      },
+    });
   }
   return values as Values;
+}
+
+function readOption(env: Env, sources: readonly Source[], path: string, option: Option<unknown>, warn: (line: string) => void): unknown {
+  const found = [...fromEnv(env, option), ...sources.flatMap((source) => fromSource(source, path, option))];
+  const read = ({ raw, where, variable }: Found) =>
+    variable ? option.kind.fromEnv(raw as string, where, warn) : option.kind.fromValue(raw, where, warn);
+  if (option.merge) return Object.assign({}, option.default, ...found.reverse().map(read));
+  return found.length > 0 ? read(found[0]!) : option.default;
 }
 
 interface Found {
@@ -146,8 +155,8 @@ function valueAt(root: Record<string, unknown>, path: string): unknown {
 }
 
 /** The configuration the rest of core reads, from the options' values: the one place options depend on each other. */
-function toConfig(v: Values, warnings: string[], safe: (line: string) => string) {
-  const multi = v.mode === 'testops_multi' ? multiProject(v, warnings) : undefined;
+function toConfig(v: Values, warnings: readonly string[], warn: (line: string) => void, safe: (line: string) => string) {
+  const multi = v.mode === 'testops_multi' ? multiProject(v, warn) : undefined;
   const project = multi?.project.code ?? v['testops.project'];
   const token = v['testops.api.token'];
   const fallback = v.fallback === 'testops_multi' ? 'testops' : v.fallback;
@@ -156,14 +165,18 @@ function toConfig(v: Values, warnings: string[], safe: (line: string) => string)
   const runId = run?.id ?? v['testops.run.id'];
   const { baseUrl, appUrl } = v['testops.api.host'];
   const refusal = plainHttpRefusal(baseUrl, v['testops.api.allowPlainHttp']);
+  if (multi && mode === 'testops') warn(multi.note);
   return {
     mode,
     /**
      * One line explaining `mode` when it was not set explicitly or the fallback chose it; never the token.
      */
     modeNote,
-    /** Lines to print once before the first test: keys ignored, and what we do instead of what an option asks. */
-    warnings: [...warnings, ...(multi && mode === 'testops' ? [safe(multi.note)] : [])],
+    /**
+     * Lines to print once before the first test: keys ignored, and what we do instead of what an option asks. The
+     * array itself, since the values read below (only when used) may add to it.
+     */
+    warnings,
     fallback,
     debug: v.debug,
     environment: multi?.project.environment ?? v.environment,
@@ -173,6 +186,7 @@ function toConfig(v: Values, warnings: string[], safe: (line: string) => string)
     logging: { console: v['logging.console'], file: v['logging.file'] ?? v.debug },
     /** Where `report` and `dry-run` write, and in which format. */
     report: {
+      driver: v['report.driver'],
       path: v['report.connections.local.path'] ?? (mode === 'report' ? 'build/qase-report' : 'qase-dry-run'),
       format: v['report.connections.local.format'],
     },
@@ -232,10 +246,10 @@ function toConfig(v: Values, warnings: string[], safe: (line: string) => string)
 }
 
 /** The multi-project section, checked as a whole: the default project must be one of the projects. */
-function multiProject(v: Values, warnings: string[]) {
+function multiProject(v: Values, warn: (line: string) => void) {
   const projects = v['testops_multi.projects'];
   if (projects === undefined) {
-    warnings.push('mode is testops_multi but testops_multi.projects is not set; results go to testops.project as in mode testops.');
+    warn('mode is testops_multi but testops_multi.projects is not set; results go to testops.project as in mode testops.');
     return undefined;
   }
   const code = v['testops_multi.default_project'] ?? projects[0]!.code;

@@ -40,7 +40,7 @@ describe('resolveConfig defaults', () => {
       rootSuite: undefined,
       statusMapping: {},
       logging: { console: true, file: false },
-      report: { path: 'qase-dry-run', format: 'json' },
+      report: { driver: 'local', path: 'qase-dry-run', format: 'json' },
       testops: {
         api: { token: undefined, baseUrl: 'https://api.qase.io', appUrl: 'https://app.qase.io', allowPlainHttp: false, refusal: undefined },
         project: undefined,
@@ -783,12 +783,12 @@ const badConfigs: BadConfig[] = [
   },
   {
     case: 'multi-project projects that are not a list',
-    file: { testops_multi: { projects: { code: 'PROJ1' } } },
+    file: { mode: 'testops_multi', testops_multi: { projects: { code: 'PROJ1' } } },
     message: 'testops_multi.projects in qase.config.json must be a list of projects like [{ "code": "PROJ1" }], got an object.',
   },
   {
     case: 'a multi-project project with a bad run id',
-    file: { testops_multi: { projects: [{ code: 'PROJ1', run: { id: 'x' } }] } },
+    file: { mode: 'testops_multi', testops_multi: { projects: [{ code: 'PROJ1', run: { id: 'x' } }] } },
     message:
       "run.id of project 1 of testops_multi.projects in qase.config.json must be a number, got \"x\". Set it to the id of an existing run (the number in the run's URL), or remove it to create a new run.",
   },
