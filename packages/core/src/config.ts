@@ -308,10 +308,11 @@ function tokenIn(source: unknown): string | undefined {
   return typeof token === 'string' ? token : undefined;
 }
 
+// Frozen before its children, so a cycle in what a user passed (an extra reporter's options) ends the walk.
 function deepFreeze<T>(value: T): DeepReadonly<T> {
-  if (typeof value === 'object' && value !== null) {
-    for (const child of Object.values(value)) deepFreeze(child);
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
     Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
   }
   return value as DeepReadonly<T>;
 }

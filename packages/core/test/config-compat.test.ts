@@ -303,6 +303,13 @@ describe('plain HTTP to a host that is not loopback', () => {
 });
 
 describe('extra reporters', () => {
+  it('takes options that hold a cycle', () => {
+    const options: Record<string, unknown> = { output: 'r.json' };
+    options.self = options;
+    const [reporter] = resolveConfig({ extraReporters: { name: 'json', options } }, {}, undefined).framework.mocha.extraReporters;
+    expect(reporter?.options.output).toBe('r.json');
+  });
+
   it.each([
     { value: 'spec', expected: [{ name: 'spec', options: {} }] },
     { value: 'spec,json', expected: [{ name: 'spec', options: {} }, { name: 'json', options: {} }] },

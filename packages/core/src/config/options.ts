@@ -44,7 +44,8 @@ const modes = oneOf<ModeName>({ testops: 'testops', testops_multi: 'testops_mult
 
 /**
  * Every option, official or ours, by its path in `qase.config.json` and the reporter options. The known keys, the
- * resolver, the messages and the README's reference (between its `options` markers) all come from this table.
+ * resolver, the messages and the README's reference (between its `options` markers) all come from this table. A new
+ * option is a row here and its place in `toConfig` (config.ts); `config-readme.test.ts` then rewrites the README.
  */
 export const OPTIONS = {
   mode: {
