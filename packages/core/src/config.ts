@@ -308,9 +308,11 @@ function tokenIn(source: unknown): string | undefined {
   return typeof token === 'string' ? token : undefined;
 }
 
-// Frozen before its children, so a cycle in what a user passed (an extra reporter's options) ends the walk.
+// Plain objects and lists only, each frozen before its children so that a cycle ends the walk: anything else in an
+// extra reporter's options (a function, a class instance) is the user's, left as it is.
 function deepFreeze<T>(value: T): DeepReadonly<T> {
-  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+  if ((isObject(value) && Object.getPrototypeOf(value) === Object.prototype) || Array.isArray(value)) {
+    if (Object.isFrozen(value)) return value as DeepReadonly<T>;
     Object.freeze(value);
     for (const child of Object.values(value)) deepFreeze(child);
   }

@@ -308,6 +308,7 @@ describe('extra reporters', () => {
     options.self = options;
     const [reporter] = resolveConfig({ extraReporters: { name: 'json', options } }, {}, undefined).framework.mocha.extraReporters;
     expect(reporter?.options.output).toBe('r.json');
+    expect(Object.isFrozen(options)).toBe(false);
   });
 
   it.each([

@@ -298,13 +298,24 @@ export const extraReporters: Kind<readonly ExtraReporter[]> = {
     const one = (item: unknown): ExtraReporter[] => {
       if (typeof item === 'string') return splitList(item).map((name) => ({ name, options: {} }));
       if (isObject(item) && typeof item.name === 'string' && item.name.trim() !== '' && (item.options === undefined || isObject(item.options))) {
-        return [{ name: item.name.trim(), options: { ...(item.options as Record<string, unknown> | undefined) } }];
+        return [{ name: item.name.trim(), options: copyPlain(item.options ?? {}) as Record<string, unknown> }];
       }
       return fail(`${where} has ${describe(item)}. ${EXTRA_REPORTER_FIX}`);
     };
     return Array.isArray(value) ? value.flatMap(one) : one(value);
   },
 };
+
+/** A copy of the plain objects and lists in `value` (cycles kept), so freezing the copy leaves the user's alone. */
+function copyPlain(value: unknown, copies = new Map<unknown, unknown>()): unknown {
+  const plain = (isObject(value) && Object.getPrototypeOf(value) === Object.prototype) || Array.isArray(value);
+  if (!plain) return value;
+  if (copies.has(value)) return copies.get(value);
+  const copy: Record<string, unknown> | unknown[] = Array.isArray(value) ? [] : {};
+  copies.set(value, copy);
+  for (const [key, child] of Object.entries(value)) (copy as Record<string, unknown>)[key] = copyPlain(child, copies);
+  return copy;
+}
 
 /** One project of the multi-project mode, with the run its results go to. */
 export interface MultiProject {
