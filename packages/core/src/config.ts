@@ -187,7 +187,8 @@ function toConfig(v: Values, warnings: readonly string[], warn: (line: string) =
     /** Where `report` and `dry-run` write, and in which format. */
     report: {
       driver: v['report.driver'],
-      path: v['report.connections.local.path'] ?? (mode === 'report' ? 'build/qase-report' : 'qase-dry-run'),
+      // The official default, except for a dry run, whose folder holds request bodies, not a Qase Report.
+      path: v['report.connections.local.path'] ?? (mode === 'dry-run' ? 'qase-dry-run' : 'build/qase-report'),
       format: v['report.connections.local.format'],
     },
     testops: {

@@ -40,7 +40,7 @@ describe('resolveConfig defaults', () => {
       rootSuite: undefined,
       statusMapping: {},
       logging: { console: true, file: false },
-      report: { driver: 'local', path: 'qase-dry-run', format: 'json' },
+      report: { driver: 'local', path: 'build/qase-report', format: 'json' },
       testops: {
         api: { token: undefined, baseUrl: 'https://api.qase.io', appUrl: 'https://app.qase.io', allowPlainHttp: false, refusal: undefined },
         project: undefined,
@@ -112,7 +112,7 @@ const spellings: Spelling[] = [
   },
   { path: 'logging.console', env: 'QASE_LOGGING_CONSOLE', envText: 'false', value: false, read: (c) => c.logging.console, expected: false },
   { path: 'logging.file', env: 'QASE_LOGGING_FILE', envText: 'true', value: true, read: (c) => c.logging.file, expected: true },
-  { path: 'report.driver', env: 'QASE_REPORT_DRIVER', envText: 'local', value: 'local', read: (c) => c.report.path, expected: 'qase-dry-run' },
+  { path: 'report.driver', env: 'QASE_REPORT_DRIVER', envText: 'local', value: 'local', read: (c) => c.report.driver, expected: 'local' },
   {
     path: 'report.connections.local.path',
     env: 'QASE_REPORT_CONNECTION_PATH',

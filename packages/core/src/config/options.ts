@@ -88,7 +88,7 @@ export const OPTIONS = {
     env: 'QASE_REPORT_CONNECTION_PATH',
     aliases: ['report.connection.local.path', 'report.connection.path'],
     kind: text,
-    defaultText: '`build/qase-report` (report), `qase-dry-run` (dry run)',
+    defaultText: '`build/qase-report`; `qase-dry-run` in a dry run',
     description: 'The folder `report` and `dry-run` write, relative to the working directory.',
   },
   'report.connections.local.format': {
