@@ -241,7 +241,7 @@ describe.each([
 
   it("sends the official reporter's signature: ids, file, describe blocks and title as written, parameters", () => {
     expect(one(results, 'shows a hint').signature).toBe('12::cart.spec.js::cart::empty::shows_a_hint_(qase_id:_12)');
-    expect(one(results, 'totals in EUR').signature).toBe("::cart.spec.js::cart::totals_in_eur::{'currency':'eur'}::{'total':'10'}");
+    expect(one(results, 'totals in EUR').signature).toBe("cart.spec.js::cart::totals_in_eur::{'currency':'eur'}::{'total':'10'}");
   });
 
   it('applies what tests said through qase.*, afterEach hooks included', () => {

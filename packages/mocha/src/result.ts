@@ -60,7 +60,7 @@ export function toTestResult(attempt: Attempt, cwd: string): TestResult | undefi
  * Suite path and signature as the official reporter sends them (qase-mocha/src/modules/resultBuilder.ts), so results
  * keep matching the cases it created. The suite is the describe blocks alone; the signature also has the file
  * (relative to the working directory, each folder a level) and the title as written (`(Qase ID: …)` included), with
- * the ids of `qase.id`, else those of the title (an empty list without), and the parameters of `qase.parameters`.
+ * the ids of `qase.id`, else those of the title, and the parameters of `qase.parameters`.
  */
 function identify(
   attempt: Attempt,

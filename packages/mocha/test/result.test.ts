@@ -115,13 +115,13 @@ describe('parity with the official Mocha reporter', () => {
       name: 'a test without ids or describe blocks: no suite, an empty ids part',
       attempt: { title: 'Adds  an item', describes: [] },
       suitePath: [],
-      signature: '::test::cart.spec.js::adds__an_item',
+      signature: 'test::cart.spec.js::adds__an_item',
     },
     {
       name: 'a test that moved itself with qase.suite, whose signature stays',
       attempt: { calls: [{ suite: 'Checkout\tPayments' }] },
       suitePath: ['Checkout', 'Payments'],
-      signature: '::test::cart.spec.js::cart::empty::adds_an_item',
+      signature: 'test::cart.spec.js::cart::empty::adds_an_item',
     },
   ])('$name', ({ attempt: overrides, suitePath, signature }) => {
     expect(toTestResult(attempt(overrides), CWD)).toMatchObject({ suitePath, signature });
