@@ -49,9 +49,10 @@ describe('toTestResult', () => {
     expect(toTestResult(attempt({ outcome }), CWD)?.status).toBe(status);
   });
 
-  it('keeps the error of a failed attempt only', () => {
+  it('keeps the error of a failed attempt, and of a skipped one (the hook that kept it from running), only', () => {
     const error = { message: 'boom', stack: 'Error: boom\n    at x' };
     expect(toTestResult(attempt({ outcome: 'fail', error }), CWD)?.error).toEqual(error);
+    expect(toTestResult(attempt({ outcome: 'pending', error }), CWD)?.error).toEqual(error);
     expect(toTestResult(attempt({ outcome: 'pass', error }), CWD)?.error).toBeUndefined();
   });
 
