@@ -1,4 +1,5 @@
 import type { UploadSummary } from './collector';
+import { cliCommand } from './command';
 
 export interface SummaryDetails {
   /** Results written to the outbox (or the dry-run folder) after the status filter. */
@@ -29,7 +30,7 @@ export function formatSummary(s: UploadSummary, d: SummaryDetails): string[] {
       `dry run: nothing was sent. ${d.runTitle ? `A run "${d.runTitle}" would be created and ` : ''}` +
         `${plural(s.delivered, 'result')} (${counts}) sent in ${plural(s.requests, 'request')}, ` +
         `with ${plural(d.attachments, 'attachment')} (${size(d.attachmentBytes ?? 0)}).`,
-      `the request bodies and attachments are in ${d.folder}; send them with: npx qase-reporters upload ${d.folder}`,
+      `the request bodies and attachments are in ${d.folder}; send them with: ${cliCommand('upload', d.folder ?? '')}`,
     ];
   }
   const lines = [
@@ -46,7 +47,7 @@ export function formatSummary(s: UploadSummary, d: SummaryDetails): string[] {
       : d.timedOut ? 'the upload deadline passed (QASE_TESTOPS_DEADLINE_MS)'
       : 'the API was unavailable';
     lines.push(`${plural(left, 'result was', 'results were')} not delivered: ${why}.`);
-    lines.push(`they are kept in ${d.folder}; send them with: npx qase-reporters upload ${d.folder}`);
+    lines.push(`they are kept in ${d.folder}; send them with: ${cliCommand('upload', d.folder)}`);
   }
   return lines;
 }
