@@ -10,7 +10,6 @@ export type { TestMetadata } from './metadata';
 export { applyMetadata } from './metadata';
 export { uploadFolder } from './upload-folder';
 export type { FolderUpload } from './upload-folder';
-export { cliCommand } from './command';
 export { createOutput } from './output';
 export type { Output } from './output';
 export type { CiBuild } from './ci';

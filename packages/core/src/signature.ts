@@ -4,7 +4,7 @@
 // reporter feeds it different inputs; each adapter passes the inputs of its framework's official reporter.
 
 /**
- * `<case ids joined by ->::<path, each part trimmed, \\ as /, split at :: and tabs, spaces as _, lower case>::{'name':'value'}::…`.
+ * `<case ids joined by ->::<path, each part trimmed, backslashes as /, split at :: and tabs, spaces as _, lower case>::{'name':'value'}::…`.
  * No case ids (null or an empty list) leaves the ids part out, so the signature starts with the path.
  */
 export function toSignature(

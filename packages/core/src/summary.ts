@@ -26,12 +26,13 @@ export function formatSummary(s: UploadSummary, d: SummaryDetails): string[] {
   const counts = `${statuses}${filtered > 0 ? `; ${filtered} left out by the status filter` : ''}`;
   const time = `${(s.durationMs / 1000).toFixed(1)} s`;
   if (s.mode === 'dry-run') {
-    return [
+    const lines = [
       `dry run: nothing was sent. ${d.runTitle ? `A run "${d.runTitle}" would be created and ` : ''}` +
         `${plural(s.delivered, 'result')} (${counts}) sent in ${plural(s.requests, 'request')}, ` +
         `with ${plural(d.attachments, 'attachment')} (${size(d.attachmentBytes ?? 0)}).`,
-      `the request bodies and attachments are in ${d.folder}; send them with: ${cliCommand('upload', d.folder ?? '')}`,
     ];
+    if (d.folder) lines.push(`the request bodies and attachments are in ${d.folder}; send them with: ${cliCommand('upload', d.folder)}`);
+    return lines;
   }
   const lines = [
     `${s.delivered} of ${plural(d.written, 'result')} delivered${s.runId !== undefined ? ` to run ${s.runId}` : ''} ` +
