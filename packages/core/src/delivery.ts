@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { createApiClient, type ApiClient } from './api';
 import type { ResultBody } from './api-types';
 import { createAttachmentUploader } from './attachments';
+import { cliCommand } from './command';
 import type { Config } from './config';
 import { ApiError } from './errors';
 import type { Segment } from './outbox';
@@ -91,7 +92,7 @@ export function createDelivery(options: DeliveryOptions): Delivery {
   let written = 0;
   // An address the token may not go to: nothing is sent, and the outbox keeps every result for `upload`.
   let fatal = refusal === undefined ? undefined : new ApiError(refusal, 'API_INSECURE', undefined, 'POST', '/');
-  if (refusal) output.errorOnce(`${refusal} The results are kept in the outbox for npx qase-reporters upload.`);
+  if (refusal) output.errorOnce(`${refusal} The results are kept in the outbox for ${cliCommand('upload')}.`);
   let pausedUntil = 0;
   let runId: number | undefined;
   let runTried = false;

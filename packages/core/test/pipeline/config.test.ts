@@ -38,7 +38,7 @@ describe('configuration in a real run', () => {
     expect(summary).toMatchObject({ mode: 'testops', total: 4, delivered: 0, requests: 0 });
     const log = readLog(cwd);
     expect(log).toContain('QASE_TESTOPS_API_ALLOW_PLAIN_HTTP=true');
-    expect(log).toContain('npx qase-reporters upload');
+    expect(log).toContain('npx @qase-reporters/cli upload');
     const root = join(cwd, '.qase/outbox');
     const folder = join(root, readdirSync(root)[0]!);
     expect(outboxIds(folder).sort()).toEqual(results.map((r) => r.id).sort());
