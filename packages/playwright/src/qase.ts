@@ -2,7 +2,7 @@
 // their transport (see transport.ts): how a call finds the running test and what it adds to it.
 import { fileURLToPath } from 'node:url';
 import { test } from '@playwright/test';
-import type { TestInfo } from '@playwright/test';
+import type { TestInfo, TestStepInfo } from '@playwright/test';
 import type { Location } from '@playwright/test/reporter';
 import { createQaseApi, createWarnOnce } from '@qase-reporters/core';
 import type { QaseApi, TestMetadata } from '@qase-reporters/core';
@@ -46,10 +46,11 @@ function record(method: string, { attachments, steps: _steps, ...message }: Test
 async function step<T>(title: string, body: () => T | Promise<T>, expectedResult?: string, data?: string): Promise<T> {
   if (!currentTest('step', 'ran without recording a step')) return body();
   const location = callerLocation(step);
-  return test.step(title, async (stepInfo) => {
-    // Step annotations reach the reporter with the step's end, also through blob reports.
-    if (expectedResult !== undefined) stepInfo.annotations.push({ type: EXPECTED_RESULT_ANNOTATION, description: expectedResult });
-    if (data !== undefined) stepInfo.annotations.push({ type: DATA_ANNOTATION, description: data });
+  return test.step(title, async (stepInfo?: TestStepInfo) => {
+    // Step annotations reach the reporter with the step's end, also through blob reports. Before Playwright 1.51 a
+    // step has no annotations (the README's version table).
+    if (expectedResult !== undefined) stepInfo?.annotations.push({ type: EXPECTED_RESULT_ANNOTATION, description: expectedResult });
+    if (data !== undefined) stepInfo?.annotations.push({ type: DATA_ANNOTATION, description: data });
     return body();
   }, { location });
 }

@@ -37,7 +37,9 @@ export function toTestResult(test: TestCase, attempt: Attempt, options: Translat
   const metadata = readMetadata(attempt.attachments);
   if (metadata.ignore) return undefined;
   const { title, caseIds } = parseCaseIds(test.title);
-  const annotatedIds = annotatedCaseIds(attempt.annotations);
+  // Before Playwright 1.52 an attempt has no annotations of its own: the test's include those added at run time.
+  const annotations = (attempt as Partial<Attempt>).annotations ?? test.annotations;
+  const annotatedIds = annotatedCaseIds(annotations);
   const status = toStatus(test.expectedStatus, attempt.status);
   const startTimeMs = attempt.startTime.getTime();
   const durationMs = Math.max(0, attempt.duration);
@@ -46,7 +48,7 @@ export function toTestResult(test: TestCase, attempt: Attempt, options: Translat
   const project = options.projectParam ? projectOf(test) : undefined;
   const result = createTestResult({
     title,
-    ...identify(test, attempt.annotations, metadata, [annotatedIds, metadata.caseIds ?? [], caseIds]),
+    ...identify(test, annotations, metadata, [annotatedIds, metadata.caseIds ?? [], caseIds]),
     caseIds: unique([...caseIds, ...annotatedIds]),
     status,
     startTimeMs,
@@ -206,17 +208,22 @@ function unfinished(step: TestStep): boolean {
 
 function stepStatus(step: TestStep): StepStatus {
   if (step.error || unfinished(step)) return 'failed';
-  if (step.annotations.some((a) => a.type === 'skip')) return 'skipped';
+  if (stepAnnotations(step).some((a) => a.type === 'skip')) return 'skipped';
   return 'passed';
 }
 
 function annotationOf(step: TestStep, type: string): string | undefined {
-  return step.annotations.find((a) => a.type === type)?.description;
+  return stepAnnotations(step).find((a) => a.type === type)?.description;
+}
+
+/** Playwright 1.51 and later; before it, a step has neither annotations nor attachments of its own. */
+function stepAnnotations(step: TestStep): TestStep['annotations'] {
+  return (step as Partial<TestStep>).annotations ?? [];
 }
 
 /** `testInfo.attach()` inside a step files the attachment under its own `test.attach` child step. */
 function attachmentsOf(step: TestStep): PlaywrightAttachment[] {
-  return [...step.attachments, ...step.steps.filter((s) => s.category !== 'test.step').flatMap(attachmentsOf)];
+  return [...((step as Partial<TestStep>).attachments ?? []), ...step.steps.filter((s) => s.category !== 'test.step').flatMap(attachmentsOf)];
 }
 
 function toAttachment(attachment: PlaywrightAttachment): Attachment {
