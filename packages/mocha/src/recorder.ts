@@ -3,7 +3,8 @@
 import { Runner } from 'mocha';
 import type { Hook, Runnable, Suite, Test } from 'mocha';
 import type { TestError, TestMetadata, TestResult } from '@qase-reporters/core';
-import { listen, nowMs } from './qase';
+import { wallClockMs } from '@qase-reporters/core';
+import { listen } from './qase';
 import { toError, toTestResult } from './result';
 import type { Outcome } from './result';
 
@@ -65,7 +66,7 @@ export function recordResults(runner: Runner, options: RecorderOptions): void {
 
   function begin(test: Test): OpenAttempt {
     close();
-    open = { test, startTimeMs: nowMs(), calls: [], logs: [] };
+    open = { test, startTimeMs: wallClockMs(), calls: [], logs: [] };
     return open;
   }
 
@@ -81,7 +82,7 @@ export function recordResults(runner: Runner, options: RecorderOptions): void {
       describes: test.parent?.titlePath() ?? [],
       retry: (test as unknown as AttemptOf).currentRetry(),
       startTimeMs: attempt.startTimeMs,
-      durationMs: test.duration ?? nowMs() - attempt.startTimeMs,
+      durationMs: test.duration ?? wallClockMs() - attempt.startTimeMs,
       outcome: attempt.outcome,
       error: attempt.error,
       calls: attempt.calls,
