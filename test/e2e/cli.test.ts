@@ -137,7 +137,9 @@ describe('configuration errors: one line, exit 1, before any request', () => {
     const before = emulator.state().requests.length;
     const result = await cli(args, { env: api({ QASE_TESTOPS_API_HOST: 'http://qase.example.com' }) });
     expect(result.code).toBe(1);
-    expect(result.stdout + result.stderr).toMatch(/"http:\/\/qase\.example\.com": plain HTTP would send the token unencrypted/);
+    expect(result.stdout + result.stderr).toMatch(
+      /the API address http:\/\/qase\.example\.com is plain HTTP, which would send the token unencrypted, so nothing is sent to it\. Use https:\/\/, or set QASE_TESTOPS_API_ALLOW_PLAIN_HTTP=true/,
+    );
     expect(emulator.state().requests.length).toBe(before);
   });
 
@@ -146,9 +148,14 @@ describe('configuration errors: one line, exit 1, before any request', () => {
     expectOneLine(await cli(['run', 'create'], { cwd, env: api() }), 1, /qase\.config\.json is not valid JSON \(line 1, column 35\)/);
   });
 
-  it('a misspelt option in qase.config.json, with the token in the same file', async () => {
+  it('a misspelt option in qase.config.json, with the token in the same file: the warning, then why it stops', async () => {
     const cwd = folder('typo', { 'qase.config.json': JSON.stringify({ testops: { api: { token: TOKEN }, projekt: 'DEMO' } }) });
-    expectOneLine(await cli(['run', 'create'], { cwd }), 1, /Unknown option testops\.projekt in qase\.config\.json/);
+    const result = await cli(['run', 'create'], { cwd });
+    expect([result.code, result.stdout]).toEqual([1, '']);
+    expect(result.stderr.trimEnd().split('\n')).toEqual([
+      'qase: Unknown option testops.projekt in qase.config.json is ignored; the nearest known option is testops.project.',
+      expect.stringMatching(/^qase: QASE_TESTOPS_PROJECT is not set\. Set it \(or testops\.project in qase\.config\.json\)/),
+    ]);
   });
 
   it('--github-output outside GitHub Actions, before creating a run', async () => {
@@ -296,6 +303,16 @@ describe('doctor', () => {
     ]);
   });
 
+  it('names each configuration key it ignores, with the nearest known one, and checks the rest', async () => {
+    const cwd = folder('doctor-unknown-key', { 'qase.config.json': JSON.stringify({ testops: { project: 'project_code', api: { tocken: 'x' } } }) });
+    const result = await cli(['doctor'], { cwd, env: api() });
+    expect(result.code, result.stdout).toBe(0);
+    expect(lines(result).slice(0, 2)).toEqual([
+      `✓ configuration project DEMO, API ${emulator.url}, token set`,
+      '! configuration Unknown option testops.api.tocken in qase.config.json is ignored; the nearest known option is testops.api.token.',
+    ]);
+  });
+
   it('warns that the reporters will not upload when QASE_MODE says so', async () => {
     const result = await cli(['doctor'], { env: api({ QASE_MODE: 'dry-run' }) });
     expect(result.code).toBe(0);
@@ -322,7 +339,7 @@ describe('doctor', () => {
     await cli(['run', 'complete', '--id', String(id)], { env: api() });
     const result = await cli(['doctor'], { env: api({ QASE_TESTOPS_RUN_ID: String(id) }) });
     expect(result.code).toBe(1);
-    expect(lines(result).at(-1)).toBe(`✗ run ${id} is already complete and takes no more results. Unset QASE_TESTOPS_RUN_ID, or create a new run with: npx qase-reporters run create`);
+    expect(lines(result).at(-1)).toBe(`✗ run ${id} is already complete and takes no more results. Unset QASE_TESTOPS_RUN_ID, or create a new run with: npx @qase-reporters/cli run create`);
   });
 
   it('reports a host that does not answer', async () => {
@@ -544,9 +561,9 @@ function readManifestRunId(dir: string): number | undefined {
 
 describe('examples/ci', () => {
   const examples = ['github-actions/sharded.yml', 'github-actions/playwright-merge-reports.yml', 'gitlab/.gitlab-ci.yml'];
-  /** Every `npx qase-reporters …` command line in a workflow, with `${{ … }}` expressions and redirects replaced. */
+  /** Every `npx @qase-reporters/cli …` command line in a workflow, with `${{ … }}` expressions and redirects replaced. */
   const commandsIn = (text: string): string[][] =>
-    [...text.matchAll(/npx qase-reporters ([^;\n>]+)/g)].map(([, args]) => args!.replace(/\$\{\{[^}]*\}\}/g, '1').trim().split(/\s+/));
+    [...text.matchAll(/npx @qase-reporters\/cli ([^;\n>]+)/g)].map(([, args]) => args!.replace(/\$\{\{[^}]*\}\}/g, '1').trim().split(/\s+/));
 
   it.each(examples)('%s is valid YAML', (file) => {
     expect(parseYaml(readFileSync(join(REPO, 'examples/ci', file), 'utf8'))).toBeTypeOf('object');

@@ -36,6 +36,7 @@ Options:
       secrets.push(config.testops.api.token ?? '');
       const { baseUrl } = config.testops.api;
       ok('configuration', `project ${config.testops.project}, API ${baseUrl}, token set`);
+      for (const warning of loaded.warnings) line('!', 'configuration', warning);
       if (loaded.mode !== 'testops') {
         line('!', 'mode', `QASE_MODE (mode) is ${loaded.mode}: the reporters will not upload. Remove it, or set it to testops.`);
       }
@@ -62,7 +63,8 @@ type Fail = (label: string, text: string) => number;
 async function checkApi(session: Session, ok: Report, failed: Fail): Promise<number | undefined> {
   const { project, config } = session;
   const host = config.testops.api.baseUrl;
-  const answers = host.startsWith('https:') ? `${host} answers over HTTPS` : `${host} answers (plain HTTP, allowed only on this machine)`;
+  const plain = config.testops.api.allowPlainHttp ? 'plain HTTP, allowed by QASE_TESTOPS_API_ALLOW_PLAIN_HTTP' : 'plain HTTP, allowed only on this machine';
+  const answers = host.startsWith('https:') ? `${host} answers over HTTPS` : `${host} answers (${plain})`;
   try {
     await session.call((api, cancel) => api.getProject(project, cancel));
   } catch (error) {
@@ -96,7 +98,7 @@ async function checkRun(session: Session, ok: Report, failed: Fail): Promise<num
     const run = await session.call((api, cancel) => api.getRun(session.project, runId, cancel));
     if (isComplete(run.status)) {
       return failed('run', `${runId} is already complete and takes no more results. Unset QASE_TESTOPS_RUN_ID, or create a ` +
-        `new run with: npx qase-reporters run create`);
+        `new run with: npx @qase-reporters/cli run create`);
     }
     ok('run', `${runId} is open: ${session.runUrl(runId)}`);
     return undefined;

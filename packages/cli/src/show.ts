@@ -17,7 +17,7 @@ Options:
   -h, --help   this help
 
 Example:
-  npx qase-reporters show build/qase-report
+  npx @qase-reporters/cli show build/qase-report
 `,
   options: {},
   positionals: ['folder'],

@@ -1,3 +1,4 @@
+import { cliCommand } from './command';
 import type { Mode } from './config';
 
 /** What `collector.end()` resolves with. */
@@ -51,19 +52,21 @@ export function formatSummary(s: UploadSummary, d: SummaryDetails): string[] {
   const time = `${(s.durationMs / 1000).toFixed(1)} s`;
   const page = d.page ? `open ${d.page} to look at the results; ` : '';
   if (s.mode === 'report') {
-    return [
+    const lines = [
       `report: nothing was sent. ${plural(s.delivered, 'result')} (${counted(s.byStatus)}) with ${plural(d.attachments, 'attachment')} ` +
         `written to ${d.folder} in ${time}.`,
-      `${page}send them with: npx qase-reporters upload ${d.folder}`,
     ];
+    if (d.folder) lines.push(`${page}send them with: ${cliCommand('upload', d.folder)}`);
+    return lines;
   }
   if (s.mode === 'dry-run') {
-    return [
+    const lines = [
       `dry run: nothing was sent. ${d.runTitle ? `A run "${d.runTitle}" would be created and ` : ''}` +
         `${plural(s.delivered, 'result')} (${counted(s.byStatus)}) sent in ${plural(s.requests, 'request')}, ` +
         `with ${plural(d.attachments, 'attachment')} (${size(d.attachmentBytes ?? 0)}).`,
-      `the request bodies and attachments are in ${d.folder}; ${page}send them with: npx qase-reporters upload ${d.folder}`,
     ];
+    if (d.folder) lines.push(`the request bodies and attachments are in ${d.folder}; ${page}send them with: ${cliCommand('upload', d.folder)}`);
+    return lines;
   }
   const lines = [
     `${s.delivered} of ${plural(d.written, 'result')} delivered${s.runId !== undefined ? ` to run ${s.runId}` : ''} ` +
@@ -80,7 +83,7 @@ export function formatSummary(s: UploadSummary, d: SummaryDetails): string[] {
       : 'the API was unavailable';
     const waiting = notDelivered(s, d.refusedByStatus);
     lines.push(`${plural(left, 'result was', 'results were')} not delivered (${statusList(waiting)}): ${why}.`);
-    lines.push(`they are kept in ${d.folder}; send them with: npx qase-reporters upload ${d.folder}`);
+    lines.push(`they are kept in ${d.folder}; send them with: ${cliCommand('upload', d.folder)}`);
   }
   return lines;
 }

@@ -1,5 +1,5 @@
 // One Vitest test case → core's TestResults, one per attempt. Pure.
-import { basename } from 'node:path';
+import { basename, relative, sep } from 'node:path';
 import { applyMetadata, contentTypeOf, createTestResult, parseCaseIds } from '@qase-reporters/core';
 import type { Attachment, Status, TestError as QaseError, TestMetadata, TestResult } from '@qase-reporters/core';
 import type { SerializedError, TestAnnotation, TestArtifact, TestAttachment, TestError } from 'vitest';
@@ -11,19 +11,27 @@ export interface ReportedTest {
   /** Describe blocks and name, as written, joined by ` > `. */
   readonly fullName: string;
   readonly parent: ReportedParent;
-  readonly module: { readonly relativeModuleId: string };
-  readonly project: { readonly name: string };
+  readonly module: ReportedModule;
+  readonly project: { readonly name: string; readonly config?: { readonly root: string } };
   readonly options: { readonly mode: string };
   result(): { readonly state: VitestState; readonly errors?: ReadonlyArray<TestError>; readonly note?: string };
   diagnostic(): { readonly startTime: number; readonly duration: number; readonly retryCount: number; readonly flaky: boolean } | undefined;
   meta(): object;
-  annotations(): ReadonlyArray<TestAnnotation>;
-  artifacts(): ReadonlyArray<TestArtifact>;
+  /** Vitest 3.2 and later: earlier versions have no `annotate()`. */
+  annotations?(): ReadonlyArray<TestAnnotation>;
+  /** Vitest 4 and later: Vitest 3 has no artifacts (its browser screenshots are annotations). */
+  artifacts?(): ReadonlyArray<TestArtifact>;
 }
 
 type ReportedParent =
   | { readonly type: 'suite'; readonly name: string; readonly parent: ReportedParent; errors(): ReadonlyArray<SerializedError> }
-  | { readonly type: 'module'; readonly relativeModuleId: string; errors(): ReadonlyArray<SerializedError> };
+  | (ReportedModule & { readonly type: 'module'; errors(): ReadonlyArray<SerializedError> });
+
+/** A test file: Vitest 4 names it from the project's root (`relativeModuleId`); Vitest 3 only by its absolute path. */
+interface ReportedModule {
+  readonly relativeModuleId?: string;
+  readonly moduleId?: string;
+}
 type VitestState = 'passed' | 'failed' | 'skipped' | 'pending';
 
 /** Vitest's state of a finished test → Qase's status. */
@@ -57,10 +65,10 @@ export function toTestResults(test: ReportedTest, context: TestContext): TestRes
   // The file, then the describe blocks. The official reporter sends only the block Vitest last reported starting,
   // which with files running in parallel can be another file's (see the README); the signature below, which is
   // how Qase matches a result to the case it created, is the official one.
-  const suitePath = [test.module.relativeModuleId, ...describeBlocks(test.parent)];
+  const suitePath = [modulePath(test.module, test.project.config?.root), ...describeBlocks(test.parent)];
   const params: Record<string, string> = context.projectParam && test.project.name ? { project: test.project.name } : {};
   const blockedBy = outcome.state === 'skipped' ? failedBefore(test) : undefined;
-  const finalStatus = blockedBy ? 'failed' : STATUS[outcome.state];
+  const finalStatus = STATUS[outcome.state];
   const failedAttempts = finalStatus === 'failed' ? attempts : attempts - 1;
   const errors = splitErrors(outcome.errors ?? [], failedAttempts);
   const spanMs = (diagnostic?.duration ?? 0) / attempts;
@@ -79,7 +87,7 @@ export function toTestResults(test: ReportedTest, context: TestContext): TestRes
       startTimeMs,
       durationMs: spanMs,
       endTimeMs: startTimeMs === undefined ? undefined : startTimeMs + spanMs,
-      error: status === 'failed' ? (blockedBy ?? toError(errors[retry] ?? [])) : undefined,
+      error: status === 'failed' ? toError(errors[retry] ?? []) : blockedBy,
       message: finalStatus === 'skipped' ? outcome.note : undefined,
       params,
       // Annotations and artifacts belong to the test, not to one attempt; the console output too.
@@ -98,20 +106,25 @@ function suiteLevels(suite: string): string[] {
   return suite.split(' - ').map((level) => level.trim());
 }
 
+function modulePath(module: ReportedModule, root = process.cwd()): string {
+  return module.relativeModuleId ?? relative(root, module.moduleId ?? '').split(sep).join('/');
+}
+
 function describeBlocks(parent: ReportedParent): string[] {
   return parent.type === 'suite' ? [...describeBlocks(parent.parent), parent.name] : [];
 }
 
 /**
  * Vitest skips the tests of a describe block (or file) whose `beforeAll` failed, and files the error under the
- * block. Sent as skipped, the failure would vanish from Qase: they are failed, with the block's error.
+ * block. They are sent skipped, as Vitest and the official reporter say, with the block's error, so the reason
+ * shows in Qase.
  */
 function failedBefore(test: ReportedTest): QaseError | undefined {
   if (test.options.mode === 'skip' || test.options.mode === 'todo') return undefined;
   for (let parent = test.parent; ; parent = parent.parent) {
     const errors = parent.errors();
     if (errors.length > 0) {
-      const block = parent.type === 'suite' ? `describe block "${parent.name}"` : parent.relativeModuleId;
+      const block = parent.type === 'suite' ? `describe block "${parent.name}"` : modulePath(parent, test.project.config?.root);
       const { message, stack } = toError(errors);
       return { message: `The test did not run: ${block} failed before it.\n\n${message}`, stack };
     }
@@ -149,8 +162,8 @@ function toError(errors: ReadonlyArray<SerializedError>): QaseError {
 
 /** Files the test gave Vitest itself: `annotate(…, { path | body })`, and artifacts such as failure screenshots. */
 function vitestAttachments(test: ReportedTest): Attachment[] {
-  const fromAnnotations = test.annotations().flatMap((a) => (a.attachment ? [toAttachment(a.attachment, a.message)] : []));
-  const fromArtifacts = test.artifacts().flatMap((a) => (a.attachments ?? []).map((attachment) => toAttachment(attachment, a.type)));
+  const fromAnnotations = (test.annotations?.() ?? []).flatMap((a) => (a.attachment ? [toAttachment(a.attachment, a.message)] : []));
+  const fromArtifacts = (test.artifacts?.() ?? []).flatMap((a) => (a.attachments ?? []).map((attachment) => toAttachment(attachment, a.type)));
   return [...fromAnnotations, ...fromArtifacts];
 }
 

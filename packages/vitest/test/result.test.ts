@@ -17,8 +17,8 @@ interface Fixture {
   outcome?: Outcome;
   diagnostic?: Partial<Diagnostic> | null;
   attempts?: WireAttempts;
-  annotations?: ReturnType<ReportedTest['annotations']>;
-  artifacts?: ReturnType<ReportedTest['artifacts']>;
+  annotations?: ReturnType<NonNullable<ReportedTest['annotations']>>;
+  artifacts?: ReturnType<NonNullable<ReportedTest['artifacts']>>;
 }
 
 /** A finished Vitest test case as the reporter receives it. */
@@ -80,15 +80,21 @@ describe('toTestResults', () => {
   it.each([
     { where: 'describe block "Cart"', describeBlocks: ['Cart'] },
     { where: 'src/cart.test.ts', describeBlocks: [] },
-  ])('fails the tests that did not run because a beforeAll of $where failed', ({ where, describeBlocks }) => {
+  ])('skips the tests that did not run because a beforeAll of $where failed, with its error', ({ where, describeBlocks }) => {
     const skipped: Outcome = { state: 'skipped', errors: undefined, note: undefined };
     const test = reported({ outcome: skipped, diagnostic: null, describeBlocks, blockErrors: [error('db down')] });
     expect(toTestResults(test, noContext).map((r) => [r.status, r.error])).toEqual([[
-      'failed',
+      'skipped',
       { message: `The test did not run: ${where} failed before it.\n\nAssertionError: db down`, stack: 'AssertionError: db down\n    at cart.test.ts:3:5' },
     ]]);
     const skippedAnyway = reported({ mode: 'skip', outcome: skipped, diagnostic: null, describeBlocks, blockErrors: [error('db down')] });
     expect(toTestResults(skippedAnyway, noContext)[0]?.status).toBe('skipped');
+  });
+
+  it('reads a Vitest 3 test: the file from its absolute path, no annotations or artifacts', () => {
+    const { annotations: _a, artifacts: _b, ...vitest3 } = reported({ describeBlocks: ['Cart'] });
+    const test: ReportedTest = { ...vitest3, module: { moduleId: '/repo/src/cart.test.ts' }, project: { name: '', config: { root: '/repo' } } };
+    expect(toTestResults(test, noContext)).toMatchObject([{ suitePath: ['src/cart.test.ts', 'Cart'], attachments: [] }]);
   });
 
   it('sends the error with its name, diff and stack, without terminal colours', () => {

@@ -18,7 +18,7 @@ import { createReportWriter } from './write';
 export function createReportSession(config: Config, framework: string, cwd: string, env: NodeJS.ProcessEnv, output: Output) {
   const createdAt = wallClockMs();
   const dir = resolve(cwd, config.report.path);
-  const writer = createReportWriter({ dir, shownDir: config.report.path, format: config.report.format, warn: output.warn });
+  const writer = createReportWriter({ dir, shownDir: config.report.path, format: config.report.format === 'jsonp' ? 'jsonp' : 'json', warn: output.warn });
   const byStatus: Record<string, number> = {};
   let startedAtMs: number | undefined;
   let total = 0;

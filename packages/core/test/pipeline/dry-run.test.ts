@@ -49,7 +49,7 @@ describe('the dry run', () => {
     const log = readLog(cwd);
     expect(log).toMatch(/dry run: nothing was sent\. A run "Automated run [^"]+" would be created and 450 results \(failed 45, passed 405\) sent in 3 requests, with 3 attachments/);
     expect(log).toContain('the request bodies and attachments are in qase-dry-run; open qase-dry-run/index.html to look at the ' +
-      'results; send them with: npx qase-reporters upload qase-dry-run');
+      'results; send them with: npx @qase-reporters/cli upload qase-dry-run');
     expect(readFileSync(join(folder, 'index.html'), 'utf8')).toContain('"title":"test 449"');
 
     const first = await send(folder);
