@@ -90,7 +90,7 @@ describe.each(PROJECTS)('a report written by $reporter', ({ reporter, name, impo
     const page = join(dir, 'build/qase-report/index.html');
     if (name === '@qase-reporters/jest') {
       expect(jest.stderr).toContain('qase: report: nothing was sent. 3 results (passed 1, failed 1, skipped 1) with 2 attachments written to build/qase-report');
-      expect(jest.stderr).toContain('open build/qase-report/index.html to look at the results; send them with: npx qase-reporters upload build/qase-report');
+      expect(jest.stderr).toContain('open build/qase-report/index.html to look at the results; send them with: npx @qase-reporters/cli upload build/qase-report');
       expect(existsSync(page)).toBe(true);
     } else {
       expect(existsSync(page)).toBe(false);

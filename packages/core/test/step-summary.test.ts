@@ -91,7 +91,7 @@ describe('formatStepSummary', () => {
         '| ---: | ---: | ---: |',
         '| 1 | 1 | 2 |',
         '',
-        'The report is in `build/qase-report`; send it with `npx qase-reporters upload build/qase-report`.',
+        'The report is in `build/qase-report`; send it with `npx @qase-reporters/cli upload build/qase-report`.',
         '',
         '',
       ].join('\n'),

@@ -122,7 +122,7 @@ describe('report mode', () => {
 
     const log = readLog(cwd);
     expect(log).toContain('report: nothing was sent. 2 results (failed 1, passed 1) with 3 attachments written to build/qase-report');
-    expect(log).toContain(`open ${join('build/qase-report', 'index.html')} to look at the results; send them with: npx qase-reporters upload build/qase-report`);
+    expect(log).toContain(`open ${join('build/qase-report', 'index.html')} to look at the results; send them with: npx @qase-reporters/cli upload build/qase-report`);
   });
 
   it('writes JSONP where the official option asks for it, at the configured path', async () => {
