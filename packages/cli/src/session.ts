@@ -6,6 +6,7 @@ import {
   DEFAULT_RETRY_POLICY,
   loadConfig,
   mask,
+  terminalSafe,
   realEffects,
   runUrl,
   type ApiClient,
@@ -27,7 +28,7 @@ export interface Session {
   /** One API call through the dispatcher: the shared rate limit, and retries where they can help. */
   call<T>(request: (api: ApiClient, cancel: AbortSignal) => Promise<T>): Promise<T>;
   runUrl(runId: number): string;
-  /** A line on stdout, token masked. */
+  /** A line on stdout, token masked, made safe for a terminal. */
   say(line: string): void;
   close(): void;
 }
@@ -83,7 +84,7 @@ export function openSession(context: CliContext, options: { config?: Config; ret
     dispatcher,
     call: (request) => dispatcher.run((cancel) => request(api, cancel)),
     runUrl: (runId) => runUrl(config.testops.api.appUrl, project, runId),
-    say: (line) => context.stdout(`${mask(line, secrets)}\n`),
+    say: (line) => context.stdout(`${terminalSafe(mask(line, secrets))}\n`),
     close: () => api.close(),
   };
 }

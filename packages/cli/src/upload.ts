@@ -118,6 +118,9 @@ async function uploadOne(folder: Folder, session: Session, env: Readonly<Record<
   if (sent.refused > 0) {
     session.output.errorOnce(`${folder.shown}: ${sent.refused} results were refused by the API (named above) and are not sent again.`);
   }
+  if (sent.skipped > 0) {
+    session.output.errorOnce(`${folder.shown}: ${sent.skipped} lines or entries are not results a reporter writes (named above) and were not sent.`);
+  }
   if (left > 0) {
     session.output.errorOnce(`${folder.shown}: ${left} results were not delivered (the reason is above). They stay in ` +
       `${folder.shown}; run the same command again to send them.`);
@@ -127,13 +130,12 @@ async function uploadOne(folder: Folder, session: Session, env: Readonly<Record<
     session.output.errorOnce(`${folder.shown}: every result is in, but the run could not be completed (the reason is above). ` +
       `Complete it with: npx qase-reporters run complete --id ${sent.runId ?? '<run id>'}`);
   }
-  return left === 0 && sent.refused === 0 && sent.stoppedBy === undefined && (sent.completed || !completes);
+  return left === 0 && sent.refused === 0 && sent.skipped === 0 && sent.stoppedBy === undefined && (sent.completed || !completes);
 }
 
+/** The folder's manifest, checked (readManifest throws a ConfigError naming what is wrong). */
 function manifestOf(folder: Folder): Manifest {
-  try {
-    return readManifest(folder.path)!;
-  } catch {
-    throw new ConfigError(`manifest.json is not valid JSON, so the folder cannot be sent. Was it edited by hand?`);
-  }
+  const manifest = readManifest(folder.path);
+  if (!manifest) throw new ConfigError('it has no manifest.json any more: another upload sent it meanwhile.');
+  return manifest;
 }

@@ -1,6 +1,7 @@
 import { appendFileSync } from 'node:fs';
 import { isAbsolute, relative } from 'node:path';
 import type { UploadSummary } from './collector';
+import { terminalSafe } from './output';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -192,7 +193,8 @@ export function formatStepSummary(summary: StepSummary, env: Env): string | unde
       ? `⚠️ ${left} results were not delivered. They are kept in \`${folder}\`; send them with \`npx qase-reporters upload ${folder}\`.`
       : `⚠️ ${left} results were not delivered; the job log says why.`);
   }
-  return `${lines.join('\n')}\n\n`;
+  // Run titles, folders and statuses can come from a test or a crafted folder; the log viewer renders them.
+  return `${lines.map(terminalSafe).join('\n')}\n\n`;
 }
 
 /**

@@ -6,10 +6,11 @@ import { loadConfig, resolveConfig, type Config } from './config';
 import { createDelivery } from './delivery';
 import { appendStepSummary, defaultRunText } from './ci';
 import { ConfigError } from './errors';
+import { checkNotInUse } from './folder-lock';
 import { toResultBody } from './mapping';
 import type { TestResult } from './model';
 import { openOutbox } from './outbox';
-import { createOutput, type Output } from './output';
+import { createOutput, terminalSafe, type Output } from './output';
 import { planRun, runStartMs, runUrl, type RunPlan } from './run';
 import { formatSummary } from './summary';
 
@@ -70,7 +71,7 @@ export function createCollector(options: unknown, context: CollectorContext): Co
   } catch (error) {
     // Never thrown into the test run. Only a ConfigError's message is known to be free of the token.
     const reason = error instanceof ConfigError ? error.message : `the configuration could not be read (${(error as Error).name}).`;
-    process.stderr.write(`qase: ${reason} Nothing is sent to Qase in this run.\n`);
+    process.stderr.write(`qase: ${terminalSafe(reason)} Nothing is sent to Qase in this run.\n`);
     return disabled(resolveConfig({ mode: 'off' }, {}, undefined));
   }
   const output = createOutput({
@@ -105,7 +106,7 @@ function createSession(config: Config, framework: string, cwd: string, env: Node
   const dryRun = config.mode === 'dry-run';
   const folder = dryRun ? prepareDryRunFolder(resolve(cwd, config.dryRunPath)) : join(resolve(cwd, config.testops.outboxPath), sessionName(createdAt));
   const outbox = openOutbox(folder);
-  const storeAttachment = createAttachmentStore(folder, { copyFiles: dryRun, warn: output.warn });
+  const storeAttachment = createAttachmentStore(folder, { warn: output.warn });
   const delivery = createDelivery({ config, folder, output, env });
   const byStatus: Record<string, number> = {};
   let total = 0;
@@ -290,6 +291,7 @@ function createSession(config: Config, framework: string, cwd: string, env: Node
     } finally {
       clearTimeout(deadline);
       delivery.close();
+      outbox.release();
     }
   }
 
@@ -329,6 +331,8 @@ function prepareDryRunFolder(folder: string): string {
   } catch {
     return folder;
   }
+  // A dry run still writing it owns it (see folder-lock.ts): clearing it would delete that run's results.
+  checkNotInUse(folder);
   if (entries.length > 0 && !entries.includes('manifest.json')) {
     throw new ConfigError(`the dry-run folder ${folder} already holds other files. Point QASE_REPORT_CONNECTION_PATH ` +
       '(report.connections.local.path) at a new or dry-run folder.');

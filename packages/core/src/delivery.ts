@@ -21,7 +21,7 @@ const FATAL = new Set([400, 401, 403, 404, 405, 410, 422]);
 /** Fatal: the token, project, run, host or certificate is wrong; a redirect means the host is (see api.ts). */
 function isFatal(error: ApiError | undefined): error is ApiError {
   if (!error) return false;
-  if (error.code === 'API_CERTIFICATE') return true;
+  if (error.code === 'API_CERTIFICATE' || error.code === 'API_BAD_ANSWER') return true;
   return error.status !== undefined && (FATAL.has(error.status) || (error.status >= 300 && error.status < 400));
 }
 

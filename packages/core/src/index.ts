@@ -23,7 +23,7 @@ export type { RunPlan } from './run';
 export { createRun, planRun, runUrl } from './run';
 export type { Manifest } from './outbox';
 export { readManifest } from './outbox';
-export { mask } from './output';
+export { mask, terminalSafe } from './output';
 export type { AttachOptions, QaseApi, QaseRecorder } from './qase-api';
 export { createQaseApi, createWarnOnce, mergeMetadata } from './qase-api';
 export { toSignature, toSignaturePart } from './signature';

@@ -5,17 +5,20 @@ import type { Config } from './config';
 import { defaultRunText } from './ci';
 import { createDelivery } from './delivery';
 import { ConfigError } from './errors';
-import { openOutbox, readManifest } from './outbox';
+import { resultProblem } from './folder-schema';
+import { openOutbox, readManifest, type Segment } from './outbox';
 import type { Output } from './output';
 import { planRun, runUrl } from './run';
 
 export interface FolderUpload {
   runId: number | undefined;
   runUrl: string | undefined;
-  /** Results found in the folder that still needed sending. */
+  /** Distinct results found in the folder that still needed sending. */
   total: number;
   delivered: number;
   refused: number;
+  /** Lines or entries that are not results a reporter writes (cut short, damaged, crafted): never sent. */
+  skipped: number;
   completed: boolean;
   requests: number;
   retries: number;
@@ -28,60 +31,124 @@ export interface FolderUpload {
  * folder (its request bodies). Same pipeline as the reporters, same result ids, so sending a folder twice stores
  * nothing twice. Creates the run the folder describes if it has none yet (and records its id in the folder), and
  * completes it once everything is delivered when the folder says so.
+ *
+ * The folder is untrusted input (a CI artifact, possibly from a pull request): the manifest and every result are
+ * checked before use, attachments are read only from inside the folder, and the folder is locked while it is sent,
+ * so a reporter still writing it or a second upload cannot send it at the same time.
  */
 export async function uploadFolder(dir: string, config: Config, context: { output: Output; env: Readonly<Record<string, string | undefined>> }): Promise<FolderUpload> {
-  const outbox = openOutbox(dir);
-  const manifest = readManifest(dir);
-  if (!manifest) {
+  const { output } = context;
+  // Checked before anything is written: a folder without a manifest gets no lock file either.
+  if (!existsSync(join(dir, 'manifest.json'))) {
     throw new ConfigError(`${dir} has no manifest.json, so it is not a folder a qase-reporters reporter wrote. ` +
       'Pass the folder named in the run summary: the outbox (.qase/outbox/…) or the dry-run folder (qase-dry-run).');
   }
-  const project = config.testops.project!;
-  const delivery = createDelivery({ config, folder: dir, output: context.output, env: context.env });
+  let skipped = 0;
+  const skip = (where: string, count: number, why: string) => {
+    skipped += count;
+    output.warn(`${where}: ${why}.`);
+  };
+  const outbox = openOutbox(dir, { onSkipped: (file, s) => skip(file, s.count, s.why) });
   try {
-    delivery.runId = config.testops.run.id ?? manifest.run.id;
-    if (delivery.runId === undefined) {
-      const plan = manifest.run.create ?? planRun(config, Date.now(), defaultRunText(context.env, Date.now()));
-      if ((await delivery.createRun(plan)) !== undefined) {
-        // Recorded at once, so a second upload of this folder goes to the same run and its result ids match.
-        outbox.writeManifest({ ...manifest, run: { ...manifest.run, id: delivery.runId, create: undefined } });
+    // Read again under the lock: another upload may have created the run, or sent everything, meanwhile.
+    const manifest = readManifest(dir);
+    if (!manifest) {
+      outbox.removeIfEmpty();
+      throw new ConfigError(`${dir} was sent by another upload meanwhile; nothing is left in it.`);
+    }
+    const project = config.testops.project!;
+    const delivery = createDelivery({ config, folder: dir, output, env: context.env });
+    try {
+      delivery.runId = config.testops.run.id ?? manifest.run.id;
+      if (delivery.runId === undefined) {
+        const plan = manifest.run.create ?? planRun(config, Date.now(), defaultRunText(context.env, Date.now()));
+        if ((await delivery.createRun(plan)) !== undefined) {
+          // Recorded at once, so a second upload of this folder goes to the same run and its result ids match.
+          outbox.writeManifest({ ...manifest, run: { ...manifest.run, id: delivery.runId, create: undefined } });
+        }
       }
+      // A result id seen in an earlier segment or request file: the API stores it once, so it is sent and counted once.
+      const seen = new Set<string>();
+      const distinct = (where: string, results: readonly ResultBody[]): ResultBody[] => {
+        const fresh = results.filter((r) => !seen.has(r.id) && Boolean(seen.add(r.id)));
+        if (fresh.length < results.length) {
+          skip(where, 0, `${results.length - fresh.length} results repeat a result id already sent from this folder; each is sent and counted once`);
+        }
+        return fresh;
+      };
+      let total = 0;
+      let done = delivery.runId !== undefined && delivery.ready();
+      for (const segment of outbox.takeSealed(Infinity)) {
+        const results = distinct(segment.name, segment.read());
+        total += results.length;
+        if (done) done = await delivery.deliverSegment(onlyThese(segment, results));
+      }
+      for (const { name, results } of readRequests(dir, skip)) {
+        const fresh = distinct(name, results);
+        total += fresh.length;
+        if (done) done = await delivery.deliver(fresh, () => undefined);
+      }
+      const complete = done && (config.testops.run.id === undefined ? manifest.run.complete : config.testops.run.complete);
+      const completed = complete ? await delivery.completeRun() : false;
+      if (!existsSync(join(dir, 'requests'))) outbox.removeIfEmpty();
+      const counts = delivery.counts();
+      return {
+        runId: delivery.runId,
+        runUrl: delivery.runId === undefined ? undefined : runUrl(config.testops.api.appUrl, project, delivery.runId),
+        total,
+        delivered: counts.delivered,
+        refused: counts.refused,
+        skipped,
+        completed,
+        requests: counts.requests,
+        retries: counts.retries,
+        stoppedBy: delivery.fatal()?.message,
+      };
+    } finally {
+      delivery.close();
     }
-    let total = 0;
-    let done = delivery.runId !== undefined && delivery.ready();
-    for (const segment of outbox.takeSealed(Infinity)) {
-      total += segment.read().length;
-      if (done) done = await delivery.deliverSegment(segment);
-    }
-    for (const results of readRequests(dir)) {
-      total += results.length;
-      if (done) done = await delivery.deliver(results, () => undefined);
-    }
-    const complete = done && (config.testops.run.id === undefined ? manifest.run.complete : config.testops.run.complete);
-    const completed = complete ? await delivery.completeRun() : false;
-    if (!existsSync(join(dir, 'requests'))) outbox.removeIfEmpty();
-    const counts = delivery.counts();
-    return {
-      runId: delivery.runId,
-      runUrl: delivery.runId === undefined ? undefined : runUrl(config.testops.api.appUrl, project, delivery.runId),
-      total,
-      delivered: counts.delivered,
-      refused: counts.refused,
-      completed,
-      requests: counts.requests,
-      retries: counts.retries,
-      stoppedBy: delivery.fatal()?.message,
-    };
   } finally {
-    delivery.close();
+    outbox.release();
   }
 }
 
-/** The request bodies of a dry run, in the order they were written, one file in memory at a time. */
-function* readRequests(dir: string): Generator<ResultBody[]> {
+/** The segment as delivery sees it (it is delivered once here): only results not already sent from an earlier one. */
+function onlyThese(segment: Segment, results: ResultBody[]): Segment {
+  return { ...segment, read: () => results };
+}
+
+/**
+ * The request bodies of a dry run, in the order they were written, one file in memory at a time. An entry that is
+ * not a result a reporter writes is skipped and said, never sent.
+ */
+function* readRequests(dir: string, skip: (where: string, count: number, why: string) => void): Generator<{ name: string; results: ResultBody[] }> {
   const folder = join(dir, 'requests');
   if (!existsSync(folder)) return;
-  for (const name of readdirSync(folder).filter((n) => n.endsWith('.json')).sort()) {
-    yield (JSON.parse(readFileSync(join(folder, name), 'utf8')) as { results: ResultBody[] }).results;
+  for (const file of readdirSync(folder).filter((n) => n.endsWith('.json')).sort()) {
+    const name = `requests/${file}`;
+    let body: unknown;
+    try {
+      body = JSON.parse(readFileSync(join(folder, file), 'utf8'));
+    } catch {
+      skip(name, 1, 'it is not valid JSON (cut short, or edited by hand); it is not sent');
+      continue;
+    }
+    const list = (body as { results?: unknown } | null)?.results;
+    if (!Array.isArray(list)) {
+      skip(name, 1, 'it holds no "results" list, so it is not a request a dry run writes; it is not sent');
+      continue;
+    }
+    const results: ResultBody[] = [];
+    const invalid: string[] = [];
+    list.forEach((value, i) => {
+      const problem = resultProblem(value);
+      if (problem === undefined) results.push(value as ResultBody);
+      else invalid.push(`results[${i}]: ${problem}`);
+    });
+    if (invalid.length > 0) {
+      const more = invalid.length > 1 ? ` (and ${invalid.length - 1} more)` : '';
+      skip(name, invalid.length, `${invalid.length} entries are not results a reporter writes and are not sent: ${invalid[0]}${more}`);
+    }
+    yield { name, results };
   }
 }

@@ -2,7 +2,7 @@
 // worker with --parallel (see transport.ts). Also the listener that `qase.*` calls of the running test record into.
 import { Runner } from 'mocha';
 import type { Hook, Runnable, Suite, Test } from 'mocha';
-import type { TestError, TestMetadata, TestResult } from '@qase-reporters/core';
+import { terminalSafe, type TestError, type TestMetadata, type TestResult } from '@qase-reporters/core';
 import { listen, nowMs } from './qase';
 import { toError, toTestResult } from './result';
 import type { Outcome } from './result';
@@ -137,7 +137,7 @@ export function recordResults(runner: Runner, options: RecorderOptions): void {
         handler(...(args as never[]));
       } catch (error) {
         // A listener that throws would break Mocha's run; one lost result is the smaller harm.
-        process.stderr.write(`qase: could not record a result (${(error as Error).message}); it is not sent.\n`);
+        process.stderr.write(`qase: could not record a result (${terminalSafe((error as Error).message)}); it is not sent.\n`);
       } finally {
         muted = false;
       }

@@ -81,7 +81,7 @@ describe('attachments', () => {
     expect(readLog(cwd)).toMatch(/warn attachment .*huge-video\.webm is 33\.0 MB, over the API's 32 MB per file; not uploaded\./);
   });
 
-  it('sends the result without a folder attached by path, or a file replaced by a folder before the upload', async () => {
+  it('sends the result without a folder attached by path, and a file as it was when the result was kept', async () => {
     const folder = join(cwd, 'screenshots');
     mkdirSync(folder);
     const replaced = join(cwd, 'trace.txt');
@@ -92,17 +92,16 @@ describe('attachments', () => {
     const collector = createCollector({}, { framework: 'pipeline', cwd, env: qaseEnv(emulator) });
     collector.startRun();
     collector.add(result);
+    // The outbox holds its own link (or copy) of the file: what the test attached is what is sent.
     rmSync(replaced);
     mkdirSync(replaced);
     const summary = await collector.end();
     const state = emulator.state();
     expect(summary).toMatchObject({ total: 1, delivered: 1 });
     expect(storedIds(state)).toEqual([result.id]);
-    expect(storedBodies()[0].attachments ?? []).toEqual([]);
-    expect(countRequests(state, 'POST', ATTACHMENT_PATH)).toBe(0);
-    const log = readLog(cwd);
-    expect(log).toContain(`warn attachment ${folder} is not a file; not uploaded.`);
-    expect(log).toContain(`warn attachment ${replaced} is gone or cannot be read; its result is sent without it.`);
+    expect(state.attachments.map((a) => a.filename)).toEqual(['trace.txt']);
+    expect(storedBodies()[0].attachments).toEqual([state.attachments[0].hash]);
+    expect(readLog(cwd)).toContain(`warn attachment ${folder} is not a file; not uploaded.`);
   });
 
   it('stops uploading attachments when the storage is full (507), and still sends every result', async () => {
