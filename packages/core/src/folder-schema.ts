@@ -161,7 +161,7 @@ function problemOf(value: unknown, schema: Schema, path: string): string | undef
       if (typeof value !== 'object' || value === null || Array.isArray(value)) return `${at} is ${shown(value)}, not an object`;
       const record = value as Record<string, unknown>;
       for (const key of schema.required ?? []) {
-        if (!Object.hasOwn(record, key)) return `${path ? `${path}.` : ''}${key} is missing`;
+        if (record[key] === undefined) return `${path ? `${path}.` : ''}${key} is missing`;
       }
       for (const [key, item] of Object.entries(record)) {
         const inner = schema.properties?.[key] ?? schema.values;
