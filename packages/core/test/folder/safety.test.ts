@@ -5,11 +5,13 @@ import { linkSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync }
 import { join, resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { resolveFolderFile } from '../../src/attachments';
+import { formatStepSummary } from '../../src/ci';
 import { checkManifest, resultProblem } from '../../src/folder-schema';
 import { LOCK_FILE, lockFolder } from '../../src/folder-lock';
 import { openOutbox, parseSegment } from '../../src/outbox';
 import { createOutput, terminalSafe } from '../../src/output';
 
+const ESC = '\u001b';
 let dir: string;
 let folder: string;
 
@@ -197,5 +199,17 @@ describe('terminalSafe', () => {
     expect(written.join('')).not.toContain('\u0007');
     expect(readFileSync(logFile, 'utf8')).not.toContain('\u001b');
     expect(written).toHaveLength(4);
+  });
+});
+
+describe('the GitHub job summary', () => {
+  it('shows escape codes from a folder name or a status escaped', () => {
+    const markdown = formatStepSummary(
+      { mode: 'testops', delivered: 1, byStatus: { [`passed${ESC}[2J`]: 2 }, runId: 3, runUrl: 'https://app.qase.io/run/DEMO/dashboard/3', folder: `/w/.qase/outbox/x${ESC}]0;t\u0007` },
+      { GITHUB_WORKSPACE: '/w' },
+    )!;
+    expect(markdown).not.toContain(ESC);
+    expect(markdown).toContain('passed\\x1b[2J');
+    expect(markdown).toContain('.qase/outbox/x\\x1b]0;t\\x07');
   });
 });
