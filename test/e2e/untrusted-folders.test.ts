@@ -261,6 +261,7 @@ describe('the smaller cases, each one line and no lost result', () => {
     const dir = crafted({ 'manifest.json': manifest({ create: { ...PLAN, title }, complete: true }), 'results-000001.ndjson': `${JSON.stringify(result('same', 'same'))}\n`.repeat(10_000) });
     const requests = emulator.state().requests.length;
     const sent = await upload(dir);
+    expect(sent.code, sent.stderr).toBe(0);
     const id = runsTitled(title)[0]!.id;
     expect(sent.stdout).toMatch(new RegExp(`: 1 of 1 results delivered to run ${id} in \\d+ requests`));
     expect(sent.stderr).toContain('qase: results-000001.ndjson: 9999 lines repeat a result id already in it; each result is sent and counted once.\n');

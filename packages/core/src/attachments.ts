@@ -43,14 +43,15 @@ export function createAttachmentStore(dir: string, options: { warn: (line: strin
       options.warn(`attachment ${attachment.path} is ${mb(stats.size)}, over the API's 32 MB per file; not uploaded.`);
       return undefined;
     }
-    const source = attachment.path;
-    return REF + writeOnce(dir, fileKey(source, stats), basename(source), (path) => linkOrCopy(source, path));
+    // The file itself, not a symbolic link to it: link(2) would link the symlink, which `upload` then refuses.
+    const source = realpathSync(attachment.path);
+    return REF + writeOnce(dir, fileKey(source, stats), basename(attachment.path), (path) => linkOrCopy(source, path));
   };
 }
 
 /** Names one file on disk without reading it (a video can be hundreds of MB): the same file attached twice is kept once. */
 function fileKey(path: string, stats: Stats): string {
-  return sha256(Buffer.from(`${realpathSync(path)}\0${stats.dev}:${stats.ino}:${stats.size}:${stats.mtimeMs}`));
+  return sha256(Buffer.from(`${path}\0${stats.dev}:${stats.ino}:${stats.size}:${stats.mtimeMs}`));
 }
 
 // A hard link costs no copy and no space; across file systems, or where links are not allowed, a copy does.

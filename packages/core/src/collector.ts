@@ -105,7 +105,7 @@ function createSession(config: Config, framework: string, cwd: string, env: Node
   const createdAt = Date.now();
   const dryRun = config.mode === 'dry-run';
   const folder = dryRun ? prepareDryRunFolder(resolve(cwd, config.dryRunPath)) : join(resolve(cwd, config.testops.outboxPath), sessionName(createdAt));
-  const outbox = openOutbox(folder);
+  const outbox = openOutbox(folder, { onSkipped: (file, skipped) => output.warn(`${join(folder, file)}: ${skipped.why}.`) });
   const storeAttachment = createAttachmentStore(folder, { warn: output.warn });
   const delivery = createDelivery({ config, folder, output, env });
   const byStatus: Record<string, number> = {};

