@@ -314,11 +314,17 @@ function countAttachments(body: ResultBody): number {
   return (body.attachments?.length ?? 0) + inSteps(body.steps);
 }
 
-/** `.qase/outbox/20261128-215326-4242`: one folder per process, so parallel jobs and shards never share one. */
+/** `.qase/outbox/20261128-215326-4242`: one folder per collector, so parallel jobs and shards never share one. */
 function sessionName(ms: number): string {
   const stamp = new Date(ms).toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
-  return `${stamp}-${process.pid}`;
+  // A second collector of this process in the same second gets a folder of its own: each folder has one owner.
+  const name = `${stamp}-${process.pid}`;
+  const n = (sessionsByName.get(name) ?? 0) + 1;
+  sessionsByName.set(name, n);
+  return n === 1 ? name : `${name}-${n}`;
 }
+
+const sessionsByName = new Map<string, number>();
 
 /**
  * A dry run writes a fresh folder each time. Only a folder a dry run wrote (it has a manifest) or an empty one is

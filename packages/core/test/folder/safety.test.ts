@@ -1,7 +1,7 @@
 // A folder of results as an attacker would hand it over: as a CI artifact, from another job or a pull request.
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import { linkSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { linkSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { resolveFolderFile } from '../../src/attachments';
@@ -217,5 +217,17 @@ describe('the GitHub job summary', () => {
 describe('a folder that cannot be written', () => {
   it('is one line saying so, not an error code alone', () => {
     expect(() => lockFolder(join(dir, 'no-such-folder'))).toThrowError(/^could not mark .*no-such-folder as in use by this process \(ENOENT\); the folder must be writable/);
+  });
+});
+
+describe('two collectors of one process', () => {
+  it('each own a folder of their own, even when started in the same second', async () => {
+    const { createCollector, createTestResult } = await import('../../src/index');
+    const env = { QASE_MODE: 'testops', QASE_TESTOPS_API_TOKEN: 't', QASE_TESTOPS_PROJECT: 'DEMO', QASE_TESTOPS_API_HOST: 'http://127.0.0.1:9', QASE_LOGGING_CONSOLE: 'false' };
+    const collectors = [1, 2].map(() => createCollector({}, { framework: 'unit', cwd: dir, env }));
+    collectors.forEach((c) => c.add(createTestResult({ title: 'kept', status: 'passed' })));
+    const folders = readdirSync(join(dir, '.qase/outbox'));
+    expect(folders).toHaveLength(2);
+    for (const name of folders) expect(readFileSync(join(dir, '.qase/outbox', name, LOCK_FILE), 'utf8')).toContain(`"pid":${process.pid}`);
   });
 });
