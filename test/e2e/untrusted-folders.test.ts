@@ -140,6 +140,56 @@ c.end();`;
   });
 });
 
+describe('the folder\'s own files are read and written only inside it', () => {
+  const OUTSIDE = '{"run":{"id":"private value 7f3a"},"results":[{"id":"x","title":"private value 7f3a","execution":{"status":"passed"}}]}';
+
+  it('a manifest.json that links out of the folder is not read, and its text is not printed', async () => {
+    const outside = join(TMP, 'private.json');
+    writeFileSync(outside, OUTSIDE);
+    const dir = crafted({ 'results-000001.ndjson': `${JSON.stringify(result('l1', 'x'))}\n` });
+    symlinkSync(outside, join(dir, 'manifest.json'));
+    const requests = emulator.state().requests.length;
+    const sent = await upload(dir);
+    expect(sent.code).toBe(1);
+    expect(sent.stderr).toContain('manifest.json in ');
+    expect(sent.stderr).toContain('is not read: a symbolic link leads out of the folder.');
+    expect(sent.stdout + sent.stderr).not.toContain('private value');
+    expect(emulator.state().requests.length).toBe(requests);
+  });
+
+  it('links out of the folder in place of a segment\'s settled list, the manifest\'s temporary file or the requests: nothing outside is read or written', async () => {
+    const outside = join(TMP, 'precious.txt');
+    writeFileSync(outside, 'precious');
+    const outsideRequests = join(TMP, 'outside-requests');
+    mkdirSync(outsideRequests, { recursive: true });
+    writeFileSync(join(outsideRequests, '000001.json'), OUTSIDE);
+    const title = 'links in place of its own files';
+    const dir = crafted({
+      'manifest.json': manifest({ create: { ...PLAN, title }, complete: true }),
+      'results-000001.ndjson': `${JSON.stringify(result('own-1', 'own 1'))}\n`,
+    });
+    symlinkSync(outside, join(dir, 'manifest.json.tmp'));
+    symlinkSync(outsideRequests, join(dir, 'requests'));
+    const sent = await upload(dir);
+    expect(sent.code).toBe(1);
+    expect(sent.stderr).toContain('qase: requests: it is a symbolic link out of the folder, so nothing in it is read or sent.\n');
+    expect(storedTitles(runsTitled(title)[0]!.id)).toEqual(['own 1']);
+    expect(readFileSync(outside, 'utf8')).toBe('precious');
+    expect(sent.stdout + sent.stderr).not.toContain('private value');
+
+    const settled = crafted({
+      'manifest.json': manifest({ create: { ...PLAN, title: 'settled link' }, complete: true }),
+      'results-000001.ndjson': `${JSON.stringify(result('own-2', 'own 2'))}\n`,
+    });
+    symlinkSync(outside, join(settled, 'results-000001.settled'));
+    const second = await upload(settled);
+    expect(second.code).toBe(1);
+    expect(second.stderr).toContain('results-000001.settled in ');
+    expect(second.stderr).toContain('is not read: a symbolic link leads out of the folder.');
+    expect(readFileSync(outside, 'utf8')).toBe('precious');
+  });
+});
+
 describe('the manifest is checked before anything is sent', () => {
   it.each<[string, Record<string, unknown>, RegExp]>([
     ['a run id that is a path', { id: '1/../../../../v1/project/DEMO/x?y=', complete: true }, /run\.id is "1\/\.\.\/\.\.\/\.\.\/\.\.\/v1\/project\/DEMO\/x\?y=", not a positive whole number/],

@@ -1,6 +1,7 @@
-import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
-import { join } from 'node:path';
+import { closeSync, constants, existsSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import type { ResultBody } from './api-types';
+import { resolveFolderFile } from './attachments';
 import { ConfigError } from './errors';
 import { lockFolder } from './folder-lock';
 import { checkManifest, resultProblem } from './folder-schema';
@@ -96,7 +97,9 @@ export function openOutbox(dir: string, options: OutboxOptions = {}): Outbox {
     writeManifest(manifest) {
       // Write then rename: a reader never sees half a manifest.
       const tmp = join(dir, `${MANIFEST}.tmp`);
-      writeFileSync(tmp, JSON.stringify(manifest, null, 2));
+      // `wx` on a fresh name: a crafted folder's `manifest.json.tmp` linking elsewhere is replaced, never written through.
+      rmSync(tmp, { force: true });
+      writeFileSync(tmp, JSON.stringify(manifest, null, 2), { flag: 'wx' });
       renameSync(tmp, join(dir, MANIFEST));
     },
     append(result) {
@@ -149,11 +152,22 @@ export function readManifest(dir: string): Manifest | undefined {
   if (!existsSync(path)) return undefined;
   let value: unknown;
   try {
-    value = JSON.parse(readFileSync(path, 'utf8'));
-  } catch {
+    value = JSON.parse(readInside(dir, MANIFEST));
+  } catch (error) {
+    if (error instanceof ConfigError) throw error;
     throw new ConfigError('manifest.json is not valid JSON, so nothing in the folder was sent. Was it edited by hand, or cut short?');
   }
   return checkManifest(value);
+}
+
+/**
+ * A file of the folder, read only if it is one: a crafted folder's `manifest.json` or segment that links out of the
+ * folder (to a file whose text an error message would then quote) is refused.
+ */
+export function readInside(dir: string, name: string): string {
+  const file = resolveFolderFile(dir, name);
+  if (file.path === undefined) throw new ConfigError(`${name} in ${dir} is not read: ${file.refused}.`);
+  return readFileSync(file.path, 'utf8');
 }
 
 function listSealed(dir: string): string[] {
@@ -167,15 +181,16 @@ function segment(dir: string, file: string, options: OutboxOptions, onDone: (kep
   return {
     name: file,
     read() {
-      const settled = new Set(existsSync(settledPath) ? readFileSync(settledPath, 'utf8').split('\n') : []);
-      const { results, skipped } = parseSegment(readFileSync(path, 'utf8'));
+      const settled = new Set(existsSync(settledPath) ? readInside(dir, basename(settledPath)).split('\n') : []);
+      const { results, skipped } = parseSegment(readInside(dir, file));
       if (!said) skipped.forEach((s) => options.onSkipped?.(file, s));
       said = true;
       return results.filter((result) => !settled.has(result.id));
     },
     settle(ids) {
       if (ids.length === 0) return;
-      const fd = openSync(settledPath, 'a');
+      // O_NOFOLLOW: a crafted folder's `.settled` linking elsewhere is not appended to.
+      const fd = openSync(settledPath, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_NOFOLLOW);
       writeSync(fd, ids.join('\n') + '\n');
       closeSync(fd);
     },

@@ -1,12 +1,12 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readdirSync, realpathSync } from 'node:fs';
+import { join, sep } from 'node:path';
 import type { ResultBody } from './api-types';
 import type { Config } from './config';
 import { defaultRunText } from './ci';
 import { createDelivery } from './delivery';
 import { ConfigError } from './errors';
 import { resultProblem } from './folder-schema';
-import { openOutbox, readManifest, type Segment } from './outbox';
+import { openOutbox, readInside, readManifest, type Segment } from './outbox';
 import type { Output } from './output';
 import { planRun, runUrl } from './run';
 
@@ -124,11 +124,23 @@ function onlyThese(segment: Segment, results: ResultBody[]): Segment {
 function* readRequests(dir: string, skip: (where: string, count: number, why: string) => void): Generator<{ name: string; results: ResultBody[] }> {
   const folder = join(dir, 'requests');
   if (!existsSync(folder)) return;
+  // Not even the names of another folder's files are listed (they would be printed below).
+  if (!realpathSync(folder).startsWith(realpathSync(dir) + sep)) {
+    skip('requests', 1, 'it is a symbolic link out of the folder, so nothing in it is read or sent');
+    return;
+  }
   for (const file of readdirSync(folder).filter((n) => n.endsWith('.json')).sort()) {
     const name = `requests/${file}`;
+    let text: string;
+    try {
+      text = readInside(dir, name);
+    } catch (error) {
+      skip(name, 1, `it is not sent: ${(error as Error).message}`);
+      continue;
+    }
     let body: unknown;
     try {
-      body = JSON.parse(readFileSync(join(folder, file), 'utf8'));
+      body = JSON.parse(text);
     } catch {
       skip(name, 1, 'it is not valid JSON (cut short, or edited by hand); it is not sent');
       continue;
