@@ -20,6 +20,10 @@ sending a folder twice stores nothing twice):
 A folder of such folders (.qase/outbox, after parallel jobs) sends each. With QASE_TESTOPS_RUN_ID set, the
 results go into that run instead of the one the folder names.
 
+The folder is checked before anything is sent (it may be an artifact of another job): its manifest, every
+result, and attachments, which are read only from inside it. A folder that a reporter is still writing, or that
+another upload is sending, is refused, naming the process that holds it.
+
 A run that is already complete takes no more results. If the folder was to complete its run, the folder was
 uploaded before and nothing is sent again; otherwise the run was completed too early, and this fails.
 
