@@ -184,6 +184,9 @@ describe('API errors: exit 1 with what the API said and what to fix', () => {
   });
 });
 
+/** A run's description as we create it: the text, then the mark that finds the run again after a lost answer. */
+const withMark = (text: string) => expect.stringMatching(new RegExp(`^${text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}\n\nqase-reporters:[0-9a-f-]{36}$`));
+
 describe('run create', () => {
   it('prints only the id, and creates the run with the flags given', async () => {
     const result = await cli(
@@ -195,8 +198,18 @@ describe('run create', () => {
     const id = Number(result.stdout);
     expect(result.stderr).toBe(`qase: created run ${id} "Nightly" in project DEMO: ${emulator.url}/run/DEMO/dashboard/${id}\n`);
     expect(runOf(id)).toMatchObject({
-      title: 'Nightly', description: 'all suites', tags: ['nightly', 'e2e'], environment: 'staging', plan: 3, status: 'active',
+      title: 'Nightly', description: withMark('all suites'), tags: ['nightly', 'e2e'], environment: 'staging', plan: 3, status: 'active',
     });
+  });
+
+  it('creates one run when the answer to creating it is lost, and prints its id', async () => {
+    emulator.dropNextAnswer(1, { method: 'POST', path: '/v1/run/DEMO' });
+    const before = emulator.state().runs.length;
+    const result = await cli(['run', 'create', '--title', 'Answer lost'], { env: api() });
+    expect(result.code, result.stderr).toBe(0);
+    const created = emulator.state().runs.slice(before);
+    expect(created).toHaveLength(1);
+    expect(Number(result.stdout), result.stdout + result.stderr).toBe(created[0].id);
   });
 
   it('takes the title and tags from QASE_* variables when no flag is given', async () => {
@@ -218,7 +231,7 @@ describe('run create', () => {
     expect(readFileSync(output, 'utf8')).toBe(`earlier=1\nrun_id=${id}\n`);
     expect(runOf(id)).toMatchObject({
       title: 'GitHub Actions #42 on main (1a2b3c4)',
-      description: `Automated run in GitHub Actions #42\nBuild: https://github.com/acme/shop/actions/runs/9876\nBranch: main\nCommit: ${SHA}`,
+      description: withMark(`Automated run in GitHub Actions #42\nBuild: https://github.com/acme/shop/actions/runs/9876\nBranch: main\nCommit: ${SHA}`),
     });
   });
 
@@ -309,7 +322,7 @@ describe('doctor', () => {
     await cli(['run', 'complete', '--id', String(id)], { env: api() });
     const result = await cli(['doctor'], { env: api({ QASE_TESTOPS_RUN_ID: String(id) }) });
     expect(result.code).toBe(1);
-    expect(lines(result).at(-1)).toBe(`✗ run ${id} is already complete and takes no more results. Unset QASE_TESTOPS_RUN_ID, or create a new run with: npx qase-reporters run create`);
+    expect(lines(result).at(-1)).toBe(`✗ run ${id} is already complete and takes no more results. Unset QASE_TESTOPS_RUN_ID, or create a new run with: npx @qase-reporters/cli run create`);
   });
 
   it('reports a host that does not answer', async () => {
@@ -516,9 +529,9 @@ function readManifestRunId(dir: string): number | undefined {
 
 describe('examples/ci', () => {
   const examples = ['github-actions/sharded.yml', 'github-actions/playwright-merge-reports.yml', 'gitlab/.gitlab-ci.yml'];
-  /** Every `npx qase-reporters …` command line in a workflow, with `${{ … }}` expressions and redirects replaced. */
+  /** Every `npx @qase-reporters/cli …` command line in a workflow, with `${{ … }}` expressions and redirects replaced. */
   const commandsIn = (text: string): string[][] =>
-    [...text.matchAll(/npx qase-reporters ([^;\n>]+)/g)].map(([, args]) => args!.replace(/\$\{\{[^}]*\}\}/g, '1').trim().split(/\s+/));
+    [...text.matchAll(/npx @qase-reporters\/cli ([^;\n>]+)/g)].map(([, args]) => args!.replace(/\$\{\{[^}]*\}\}/g, '1').trim().split(/\s+/));
 
   it.each(examples)('%s is valid YAML', (file) => {
     expect(parseYaml(readFileSync(join(REPO, 'examples/ci', file), 'utf8'))).toBeTypeOf('object');

@@ -1,4 +1,4 @@
-import { ApiError, ConfigError, defaultRunText, detectCi, loadConfig, mask, terminalSafe, type Config } from '@qase-reporters/core';
+import { ApiError, ConfigError, defaultRunText, detectCi, loadConfig, mask, terminalSafe, wallClockMs, type Config } from '@qase-reporters/core';
 import { EXIT_FAILURE, type Command } from './command';
 import { isComplete } from './run';
 import { forApi, openSession, type Session } from './session';
@@ -44,7 +44,7 @@ Options:
       return failed('configuration', error.message);
     }
     const ci = detectCi(context.env);
-    line('·', 'CI', ci ? `${defaultRunText(context.env, Date.now()).title}${ci.url ? `: ${ci.url}` : ''}` : 'none detected');
+    line('·', 'CI', ci ? `${defaultRunText(context.env, wallClockMs()).title}${ci.url ? `: ${ci.url}` : ''}` : 'none detected');
 
     const session = openSession(context, { config, retries: false });
     try {
@@ -96,7 +96,7 @@ async function checkRun(session: Session, ok: Report, failed: Fail): Promise<num
     const run = await session.call((api, cancel) => api.getRun(session.project, runId, cancel));
     if (isComplete(run.status)) {
       return failed('run', `${runId} is already complete and takes no more results. Unset QASE_TESTOPS_RUN_ID, or create a ` +
-        `new run with: npx qase-reporters run create`);
+        `new run with: npx @qase-reporters/cli run create`);
     }
     ok('run', `${runId} is open: ${session.runUrl(runId)}`);
     return undefined;

@@ -3,7 +3,8 @@
 import { Runner } from 'mocha';
 import type { Hook, Runnable, Suite, Test } from 'mocha';
 import { terminalSafe, type TestError, type TestMetadata, type TestResult } from '@qase-reporters/core';
-import { listen, nowMs } from './qase';
+import { wallClockMs } from '@qase-reporters/core';
+import { listen } from './qase';
 import { toError, toTestResult } from './result';
 import type { Outcome } from './result';
 
@@ -65,7 +66,7 @@ export function recordResults(runner: Runner, options: RecorderOptions): void {
 
   function begin(test: Test): OpenAttempt {
     close();
-    open = { test, startTimeMs: nowMs(), calls: [], logs: [] };
+    open = { test, startTimeMs: wallClockMs(), calls: [], logs: [] };
     return open;
   }
 
@@ -81,7 +82,7 @@ export function recordResults(runner: Runner, options: RecorderOptions): void {
       describes: test.parent?.titlePath() ?? [],
       retry: (test as unknown as AttemptOf).currentRetry(),
       startTimeMs: attempt.startTimeMs,
-      durationMs: test.duration ?? nowMs() - attempt.startTimeMs,
+      durationMs: test.duration ?? wallClockMs() - attempt.startTimeMs,
       outcome: attempt.outcome,
       error: attempt.error,
       calls: attempt.calls,
@@ -105,19 +106,23 @@ export function recordResults(runner: Runner, options: RecorderOptions): void {
       open.outcome = 'fail';
       open.error = error;
     }
-    // Mocha then skips the rest of the hook's suite; its tests are reported failed when the suite ends.
+    // Mocha then skips the rest of the hook's suite; its tests are reported skipped, with this error, when the suite
+    // ends.
     if (hook.parent && !failedHooks.has(hook.parent)) failedHooks.set(hook.parent, error);
   }
 
-  /** Results for the tests of `suite` that a failed hook kept from running, as --fail-hook-affected-tests does. */
+  /**
+   * Results for the tests of `suite` that a failed hook kept from running: skipped, since they did not run and Mocha
+   * does not count them as failures (the official Vitest and Playwright reporters send such tests skipped too), with
+   * the hook's error as the reason.
+   */
   function reportUnrun(suite: Suite): void {
     const error = failedHooks.get(suite);
     if (!error) return;
     failedHooks.delete(suite);
     for (const test of testsOf(suite)) {
       if (reported.has(test) || !matches(test)) continue;
-      if (test.isPending()) settle(test, 'pending');
-      else settle(test, 'fail', error);
+      settle(test, 'pending', test.isPending() ? undefined : error);
       close();
     }
   }

@@ -5,7 +5,7 @@ import { linkSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, wr
 import { join, resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { resolveFolderFile } from '../../src/attachments';
-import { formatStepSummary } from '../../src/ci';
+import { formatStepSummary } from '../../src/step-summary';
 import { checkManifest, resultProblem } from '../../src/folder-schema';
 import { LOCK_FILE, lockFolder } from '../../src/folder-lock';
 import { openOutbox, parseSegment } from '../../src/outbox';
@@ -205,7 +205,7 @@ describe('terminalSafe', () => {
 describe('the GitHub job summary', () => {
   it('shows escape codes from a folder name or a status escaped', () => {
     const markdown = formatStepSummary(
-      { mode: 'testops', delivered: 1, byStatus: { [`passed${ESC}[2J`]: 2 }, runId: 3, runUrl: 'https://app.qase.io/run/DEMO/dashboard/3', folder: `/w/.qase/outbox/x${ESC}]0;t\u0007` },
+      { mode: 'testops', delivered: 1, byStatus: { [`passed${ESC}[2J`]: 2 }, deliveredByStatus: { [`passed${ESC}[2J`]: 1 }, runId: 3, runUrl: 'https://app.qase.io/run/DEMO/dashboard/3', folder: `/w/.qase/outbox/x${ESC}]0;t\u0007` },
       { GITHUB_WORKSPACE: '/w' },
     )!;
     expect(markdown).not.toContain(ESC);
