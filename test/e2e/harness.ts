@@ -8,6 +8,7 @@ import { dirname, join, resolve } from 'node:path';
 import { startEmulator } from '@qase-reporters/emulator';
 import type { Emulator, EmulatorState } from '@qase-reporters/emulator';
 import { afterAll, beforeAll, expect } from 'vitest';
+import { installPackages, projectDir } from '../support/install';
 
 export const REPO = resolve(__dirname, '../..');
 
@@ -70,6 +71,49 @@ export function writeProject(dir: string, files: Files): string {
 /** A command the workspace installed: `node_modules/.bin/<name>`. */
 export function bin(name: string): string {
   return join(REPO, 'node_modules/.bin', name);
+}
+
+/** One framework version a test file runs its suite against. */
+export interface Framework {
+  /** The packages installed from the registry (name → version); empty for the workspace's own versions. */
+  packages: Record<string, string>;
+  /** The framework's version, as the describe blocks name it: `29.7.0`, or `workspace`. */
+  version: string;
+  /** A command of this install: `node_modules/.bin/<name>`. */
+  bin(name: string): string;
+  /** A fresh folder for a project, whose requires resolve this install's framework and our built packages. */
+  projectDir(name: string): string;
+}
+
+/**
+ * The workspace's own framework (projects under `tmp`, see `tempDir`), then each set of `installs`, installed from
+ * the registry into a cached folder of its own (test/support/install.ts) before the file's tests, all at once.
+ */
+export function frameworks(tmp: string, installs: Record<string, string>[]): Framework[] {
+  const workspace: Framework = { packages: {}, version: 'workspace', bin, projectDir: (name) => join(tmp, name) };
+  const made: string[] = [];
+  const installed = installs.map((packages): Framework & { root?: string } => ({
+    packages,
+    version: Object.values(packages)[0]!,
+    bin(name) {
+      return join(this.root!, 'node_modules/.bin', name);
+    },
+    projectDir(name) {
+      // Other test files may use the same install at the same time: each project folder is its own.
+      const dir = projectDir(this.root!, name);
+      made.push(dir);
+      return dir;
+    },
+  }));
+  beforeAll(async () => {
+    await Promise.all(installed.map(async (framework) => {
+      framework.root = await installPackages(framework.packages);
+    }));
+  }, 600_000);
+  afterAll(() => {
+    for (const dir of made) rmSync(dir, { recursive: true, force: true });
+  });
+  return [workspace, ...installed];
 }
 
 export interface RunOptions {

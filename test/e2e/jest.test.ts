@@ -4,13 +4,13 @@ import { join } from 'node:path';
 import type { EmulatorState } from '@qase-reporters/emulator';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
-  bin,
   dryRunResults,
   emulatorFor,
   expectCartCalls,
   expectDeliveredOnce,
   expectOwnStepsAndAttachments,
   expectRetriedAttempts,
+  frameworks,
   interleavingTestBody,
   one,
   resultsOf,
@@ -22,9 +22,11 @@ import {
   titlesOf,
   writeProject,
 } from './harness';
-import type { Files, ResultBody, Run } from './harness';
+import type { Files, Framework, ResultBody, Run } from './harness';
 
 const TMP = tempDir('jest');
+// The workspace's Jest (the newest), the oldest supported and the one most projects have.
+const [WORKSPACE, ...INSTALLED] = frameworks(TMP, [{ jest: '28.1.3' }, { jest: '29.7.0' }]);
 
 const REPORTER_LINE = `['@qase-reporters/jest', { testops: { batch: { size: 10 } } }]`;
 const CONFIG_BODY = `reporters: ['default', ${REPORTER_LINE}], transform: {}, testMatch: ['**/*.test.js'], cacheDirectory: '.jest-cache'`;
@@ -155,37 +157,48 @@ const EXPECTED = [
   ['west', 'passed'],
 ].sort();
 
+/** Jest 28 and 29 retry the failed test alone: `entireDescribe` is Jest 30's. */
+const EXPECTED_BEFORE_30 = [...EXPECTED.filter(([title]) => title !== 'steady'), ['steady', 'passed']].sort();
+
 const emulator = emulatorFor();
 
 /** Runs Jest in `dir` with a temp folder of its own (`<dir>/.tmp`), so what the reporter leaves there can be seen. */
-function runJest(dir: string, args: string[], env: Record<string, string>): Promise<Run> {
+function runJest(dir: string, args: string[], env: Record<string, string>, framework = WORKSPACE!): Promise<Run> {
   mkdirSync(join(dir, '.tmp'), { recursive: true });
-  return run(bin('jest'), args, { cwd: dir, env: { TMPDIR: join(dir, '.tmp'), ...env }, hide: /^JEST_/ });
+  return run(framework.bin('jest'), args, { cwd: dir, env: { TMPDIR: join(dir, '.tmp'), ...env }, hide: /^JEST_/ });
 }
 
+const WORKERS = { mode: 'with two workers', args: ['--maxWorkers=2'], config: CONFIGS[0]!, processes: 'several' };
+const IN_BAND = { mode: 'in band', args: ['--runInBand'], config: CONFIGS[1]!, processes: 'one' };
+
 describe.each([
-  { mode: 'with two workers', args: ['--maxWorkers=2'], config: CONFIGS[0]!, processes: 'several' },
-  { mode: 'in band', args: ['--runInBand'], config: CONFIGS[1]!, processes: 'one' },
-  { mode: 'with two workers, a TypeScript config and --forceExit', args: ['--maxWorkers=2', '--forceExit'], config: CONFIGS[2]!, processes: 'several' },
-])('Jest $mode', ({ mode, args, config, processes }) => {
+  ...[
+    WORKERS,
+    IN_BAND,
+    { mode: 'with two workers, a TypeScript config and --forceExit', args: ['--maxWorkers=2', '--forceExit'], config: CONFIGS[2]!, processes: 'several' },
+  ].map((mode) => ({ ...mode, framework: WORKSPACE! })),
+  // Older versions: the same suite in band and with workers.
+  ...INSTALLED.flatMap((framework: Framework) => [WORKERS, IN_BAND].map((mode) => ({ ...mode, framework }))),
+])('Jest ($framework.version) $mode', ({ mode, args, config, processes, framework }) => {
   let results: ResultBody[];
   let state: EmulatorState;
   let jest: Run;
   let dir: string;
+  const title = `jest e2e ${framework.version} ${mode}`;
+  const before30 = /^2\d\./.test(framework.version);
 
   beforeAll(async () => {
-    const title = `jest e2e ${mode}`;
-    dir = writeProject(join(TMP, `suite-${Object.keys(config)[0]}`), { ...SUITE, ...config });
-    jest = await runJest(dir, args, testopsEnv(emulator(), { QASE_TESTOPS_RUN_TITLE: title }));
+    dir = writeProject(framework.projectDir(`suite-${Object.keys(config)[0]}`), { ...SUITE, ...config });
+    jest = await runJest(dir, args, testopsEnv(emulator(), { QASE_TESTOPS_RUN_TITLE: title }), framework);
     state = emulator().state();
     results = resultsOf(state, title);
   });
 
   it('sends every attempt of every test exactly once, with its status', () => {
     expect(jest.code, jest.output).toBe(1); // the suite has failing tests
-    expect(titlesOf(results), jest.output).toEqual(EXPECTED);
+    expect(titlesOf(results), jest.output).toEqual(before30 ? EXPECTED_BEFORE_30 : EXPECTED);
     expect(new Set(results.map((r) => r.id)).size).toBe(results.length);
-    expect(state.runs.find((r) => r.title === `jest e2e ${mode}`)?.status).toBe('complete');
+    expect(state.runs.find((r) => r.title === title)?.status).toBe('complete');
   });
 
   it(`ran the tests in ${processes} process(es)`, () => {
@@ -217,12 +230,16 @@ describe.each([
 
   it('sends every attempt of a retried describe block, flaky only after a failure', () => {
     const attemptsOf = (title: string) => results.filter((r) => r.title === title).map((r) => [r.execution.status, r.fields?.is_flaky]).sort();
-    expect(attemptsOf('steady')).toEqual([['passed', undefined], ['passed', undefined]]);
+    expect(attemptsOf('steady')).toEqual(before30 ? [['passed', undefined]] : [['passed', undefined], ['passed', undefined]]);
     expect(attemptsOf('shaky')).toEqual([['failed', undefined], ['passed', 'true']]);
   });
 
   it('puts the nested steps and attachments of concurrent tests on their own results', () => {
-    for (const name of ['north', 'east', 'south', 'west']) expectOwnStepsAndAttachments(state, one(results, name), name);
+    for (const name of ['north', 'east', 'south', 'west']) {
+      // Jest 28 cannot tell concurrent tests apart (see the README): what they say is left out, not misfiled.
+      if (framework.version.startsWith('28.')) expect([one(results, name).steps ?? [], one(results, name).attachments ?? []]).toEqual([[], []]);
+      else expectOwnStepsAndAttachments(state, one(results, name), name);
+    }
   });
 
   it('removes its transport folder at the end', () => {

@@ -4,13 +4,13 @@ import { join } from 'node:path';
 import type { EmulatorState } from '@qase-reporters/emulator';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
-  bin,
   contentOf,
   dryRunResults,
   emulatorFor,
   expectCartCalls,
   expectDeliveredOnce,
   expectRetriedAttempts,
+  frameworks,
   one,
   resultsOf,
   run,
@@ -22,9 +22,11 @@ import {
   titlesOf,
   writeProject,
 } from './harness';
-import type { Files, ResultBody, Run, StepBody } from './harness';
+import type { Files, Framework, ResultBody, Run, StepBody } from './harness';
 
 const TMP = tempDir('mocha');
+// The workspace's Mocha (the newest), the oldest supported and the one most projects have.
+const [WORKSPACE, ...INSTALLED] = frameworks(TMP, [{ mocha: '10.8.2' }, { mocha: '11.7.6' }]);
 
 const OPTIONS = { captureLogs: true, testops: { batch: { size: 10 } } };
 const SPEC = ['*.spec.js', '*.spec.mjs'];
@@ -46,6 +48,12 @@ const CONFIGS = {
   },
   js: { '.mocharc.js': `module.exports = {\n  reporter: '@qase-reporters/mocha',\n  reporterOption: ${JSON.stringify(OPTIONS)},\n  spec: ${JSON.stringify(SPEC)},\n};\n` },
   cjs: { '.mocharc.cjs': `module.exports = { reporter: '@qase-reporters/mocha', reporterOption: ${JSON.stringify(OPTIONS)}, spec: ${JSON.stringify(SPEC)} };\n` },
+} satisfies Record<string, Files>;
+
+/** Mocha 10 and 11 read no object as reporter-option (see the README): the same options in qase.config.json. */
+const OLDER_CONFIGS = {
+  json: { '.mocharc.json': JSON.stringify({ reporter: '@qase-reporters/mocha', spec: SPEC }), 'qase.config.json': JSON.stringify(OPTIONS) },
+  js: { '.mocharc.js': `module.exports = { reporter: '@qase-reporters/mocha', spec: ${JSON.stringify(SPEC)} };\n`, 'qase.config.json': JSON.stringify(OPTIONS) },
 } satisfies Record<string, Files>;
 
 // CommonJS and ESM test files touching every status, case ids, the whole per-test API, retries and failed hooks.
@@ -192,25 +200,36 @@ const EXPECTED = [
 
 const emulator = emulatorFor();
 
-function runMocha(dir: string, args: string[], env: Record<string, string>): Promise<Run> {
-  return run(bin('mocha'), args, { cwd: dir, env });
+function runMocha(dir: string, args: string[], env: Record<string, string>, framework = WORKSPACE!): Promise<Run> {
+  return run(framework.bin('mocha'), args, { cwd: dir, env });
 }
 
 const suiteOf = (result: ResultBody) => result.relations?.suite.data.map((s) => s.title);
 
+const SERIAL = { mode: 'serially', args: [], config: CONFIGS.json, processes: 'one' };
+const PARALLEL = { mode: 'with --parallel --jobs 2', args: ['--parallel', '--jobs', '2'], config: CONFIGS.js, processes: 'several' };
+
 describe.each([
-  { mode: 'serially', args: [], config: CONFIGS.json, processes: 'one' },
-  { mode: 'serially with --exit', args: ['--exit'], config: CONFIGS.yaml, processes: 'one' },
-  { mode: 'with --parallel --jobs 2', args: ['--parallel', '--jobs', '2'], config: CONFIGS.js, processes: 'several' },
-  { mode: 'with --parallel --jobs 2 --exit', args: ['--parallel', '--jobs', '2', '--exit'], config: CONFIGS.cjs, processes: 'several' },
-])('Mocha $mode', ({ mode, args, config, processes }) => {
-  const title = `mocha e2e ${mode}`;
+  ...[
+    SERIAL,
+    { mode: 'serially with --exit', args: ['--exit'], config: CONFIGS.yaml, processes: 'one' },
+    PARALLEL,
+    { mode: 'with --parallel --jobs 2 --exit', args: ['--parallel', '--jobs', '2', '--exit'], config: CONFIGS.cjs, processes: 'several' },
+  ].map((mode) => ({ ...mode, framework: WORKSPACE! })),
+  // Older versions: the same suite, once serially and once in parallel.
+  ...INSTALLED.flatMap((framework: Framework) => [
+    { ...SERIAL, config: OLDER_CONFIGS.json, framework },
+    { ...PARALLEL, config: OLDER_CONFIGS.js, framework },
+  ]),
+])('Mocha ($framework.version) $mode', ({ mode, args, config, processes, framework }) => {
+  const title = `mocha e2e ${framework.version} ${mode}`;
   let results: ResultBody[];
   let state: EmulatorState;
   let mocha: Run;
 
   beforeAll(async () => {
-    mocha = await runMocha(writeProject(join(TMP, `suite-${Object.keys(config)[0]}`), { ...SUITE, ...config }), args, testopsEnv(emulator(), { QASE_TESTOPS_RUN_TITLE: title }));
+    const dir = writeProject(framework.projectDir(`suite-${Object.keys(config)[0]}`), { ...SUITE, ...config });
+    mocha = await runMocha(dir, args, testopsEnv(emulator(), { QASE_TESTOPS_RUN_TITLE: title }), framework);
     state = emulator().state();
     results = resultsOf(state, title);
   });

@@ -5,10 +5,12 @@ import { join } from 'node:path';
 import { startEmulator } from '@qase-reporters/emulator';
 import type { Emulator, EmulatorState } from '@qase-reporters/emulator';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { bin, contentOf, createRun, dryRunResults, run, sha256, tempDir, testopsEnv, writeProject } from './harness';
-import type { Files, ResultBody } from './harness';
+import { contentOf, createRun, dryRunResults, frameworks, run, sha256, tempDir, testopsEnv, writeProject } from './harness';
+import type { Files, Framework, ResultBody } from './harness';
 
 const TMP = tempDir('playwright');
+// The workspace's Playwright (the newest) and the oldest supported.
+const [WORKSPACE, ...INSTALLED] = frameworks(TMP, [{ '@playwright/test': '1.40.1' }]);
 const PNG = Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000', 'hex');
 
 let emulator: Emulator;
@@ -22,8 +24,8 @@ afterEach(async () => {
 });
 
 /** A Playwright project in a fresh folder (its own package.json keeps Playwright's output inside it). */
-function project(name: string, files: Files): string {
-  return writeProject(join(TMP, name), { 'package.json': JSON.stringify({ name: `pw-${name}`, private: true }), ...files });
+function project(name: string, files: Files, framework = WORKSPACE!): string {
+  return writeProject(framework.projectDir(name), { 'package.json': JSON.stringify({ name: `pw-${name}`, private: true }), ...files });
 }
 
 /** A CommonJS config; the `extra` lines come after the defaults, so they can override them. */
@@ -39,8 +41,15 @@ function cjsConfig(extra = ''): string {
 }
 
 /** Runs the Playwright CLI; resolves with its output whatever the exit code (failing tests exit 1 on purpose). */
-async function playwright(cwd: string, args: string[], env: Record<string, string> = {}): Promise<string> {
-  return (await run(bin('playwright'), args, { cwd, env, hide: /^PLAYWRIGHT_/ })).output;
+async function playwright(cwd: string, args: string[], env: Record<string, string> = {}, framework = WORKSPACE!): Promise<string> {
+  return (await run(framework.bin('playwright'), args, { cwd, env, hide: /^PLAYWRIGHT_/ })).output;
+}
+
+/** Whether `framework` is Playwright `major.minor` or newer; the workspace's is the newest. */
+function atLeast(framework: Framework, major: number, minor: number): boolean {
+  if (framework.version === 'workspace') return true;
+  const [ownMajor = 0, ownMinor = 0] = framework.version.split('.').map(Number);
+  return ownMajor > major || (ownMajor === major && ownMinor >= minor);
 }
 
 function onlyRun(state: EmulatorState): { id: number; status: string; completions: number; startTime: number; results: ResultBody[] } {
@@ -63,7 +72,11 @@ function titles(results: ResultBody[]): string[] {
 }
 
 describe('@qase-reporters/playwright with npx playwright test', () => {
-  it('uploads every attempt once: statuses, ids, steps, attachments, metadata, retries', async () => {
+  it.each([WORKSPACE!, ...INSTALLED])('uploads every attempt once: statuses, ids, steps, attachments, metadata, retries ($version)', async (framework: Framework) => {
+    // What older versions lack (see the README's version table): `test(title, details, body)` came in 1.42, step
+    // attachments in 1.50; a file attached inside a plain test.step goes to the test before that.
+    const declaresDetails = atLeast(framework, 1, 42);
+    const stepAttachments = atLeast(framework, 1, 50);
     const dir = project('main', {
       'playwright.config.js': cjsConfig('retries: 1,'),
       'tests/fixture.png': PNG,
@@ -76,7 +89,9 @@ test.describe('Checkout', () => {
   test(qase(1, 'one id by qase()'), async () => {});
   test(qase([2, 3], 'two ids by qase()'), async () => {});
   test('ids in the title (Qase ID: 4,5)', async () => {});
-  test('ids by annotation', { annotation: { type: 'QaseID', description: '6,7' } }, async () => {});
+  ${declaresDetails
+    ? "test('ids by annotation', { annotation: { type: 'QaseID', description: '6,7' } }, async () => {});"
+    : "test('ids by annotation', async () => { test.info().annotations.push({ type: 'QaseID', description: '6,7' }); });"}
   test('ids by qase.id', async () => { qase.id([8, 9]); });
   test('fails', async () => {
     await test.step('bad step', async () => { expect(1).toBe(2); });
@@ -112,8 +127,8 @@ const { test } = require('@playwright/test');
 test.use({ trace: 'on' });
 test('records a trace', async ({ request }) => { await request.get('data:,hello').catch(() => undefined); });
 `,
-    });
-    const output = await playwright(dir, ['test'], testopsEnv(emulator));
+    }, framework);
+    const output = await playwright(dir, ['test'], testopsEnv(emulator), framework);
     const state = emulator.state();
     const runState = onlyRun(state);
     const { results } = runState;
@@ -161,8 +176,13 @@ test('records a trace', async ({ request }) => { await request.get('data:,hello'
     ]);
     const [outer] = steps.steps ?? [];
     expect(contents(state, outer.execution.attachments)).toEqual([sha256('{"outer":1}')]);
-    expect(contents(state, outer.steps?.[0].execution.attachments)).toEqual([sha256('inner body')]);
-    expect(steps.attachments).toBeUndefined();
+    if (stepAttachments) {
+      expect(contents(state, outer.steps?.[0].execution.attachments)).toEqual([sha256('inner body')]);
+      expect(steps.attachments).toBeUndefined();
+    } else {
+      // Sent with the test rather than lost.
+      expect(contents(state, steps.attachments)).toEqual([sha256('inner body')]);
+    }
 
     const [meta] = byTitle(results, 'Metadata title');
     expect(meta).toMatchObject({

@@ -1,7 +1,9 @@
 // Framework versions (and the official reporters that tests compare against) installed from the npm registry into
 // folders of their own, outside the workspace's install, and cached between runs. Our packages are copied in beside
 // them, so a project in that folder resolves the framework version under test from our adapter, exactly as in a
-// user's project, and never falls back to the workspace's own framework.
+// user's project, and never falls back to the workspace's own framework. Each checkout of this repository has folders
+// of its own: the copies of our packages are its build, and another checkout's tests may be running at the same time
+// (Mocha, for one, loads a reporter from beside itself, so our packages cannot live in a layer per checkout).
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -22,7 +24,7 @@ const OURS = ['core', 'cli', 'playwright', 'jest', 'mocha', 'vitest'];
 export async function installPackages(packages: Record<string, string>): Promise<string> {
   const dependencies = { ...runtimeDependencies(), ...packages };
   const key = Object.entries(packages).map(([name, version]) => `${name.replace('/', '+')}@${version}`).join('_');
-  const dir = join(CACHE, `${key}-${hash(JSON.stringify(dependencies)).slice(0, 8)}`);
+  const dir = join(CACHE, `${key}-${hash(JSON.stringify({ dependencies, REPO })).slice(0, 8)}`);
   const release = await lock(dir);
   try {
     if (!existsSync(join(dir, '.installed'))) await install(dir, dependencies);

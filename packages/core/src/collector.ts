@@ -3,6 +3,7 @@ import { dirname, join, relative, resolve, sep } from 'node:path';
 import type { ResultBody } from './api-types';
 import { createAttachmentStore } from './attachments';
 import { defaultRunText } from './ci';
+import { cliCommand } from './command';
 import { isoTime, startTimer, stopTimer, wallClockMs } from './clock';
 import { loadConfig, resolveConfig, type Config } from './config';
 import { createDelivery } from './delivery';
@@ -67,6 +68,7 @@ export function createCollector(options: unknown, context: CollectorContext): Co
     logFile: config.logging.file ? join(cwd, 'logs', 'qase.log') : undefined,
     secrets: [config.testops.api.token],
   });
+  for (const line of config.warnings) output.warn(line);
   if (config.modeNote) output.info(config.modeNote);
   if (config.mode === 'off') return disabled(config);
   try {
@@ -92,8 +94,9 @@ function disabled(config: Config): Collector {
 /** One test run's worth of results, from the first `add` to the summary. */
 function createSession(config: Config, framework: string, cwd: string, env: NodeJS.ProcessEnv, output: Output): Collector {
   const createdAt = wallClockMs();
-  const dryRun = config.mode === 'dry-run';
-  const folder = dryRun ? prepareDryRunFolder(resolve(cwd, config.dryRunPath)) : join(resolve(cwd, config.testops.outboxPath), sessionName(createdAt));
+  // TODO(issue 13): report mode writes a Qase Report; until then it writes what a dry run writes.
+  const dryRun = config.mode === 'dry-run' || config.mode === 'report';
+  const folder = dryRun ? prepareDryRunFolder(resolve(cwd, config.report.path)) : join(resolve(cwd, config.testops.outboxPath), sessionName(createdAt));
   const outbox = openOutbox(folder, { onSkipped: (file, skipped) => output.warn(`${join(folder, file)}: ${skipped.why}.`) });
   const storeAttachment = createAttachmentStore(folder, { warn: output.warn });
   const delivery = createDelivery({ config, folder, output, env });
@@ -138,7 +141,7 @@ function createSession(config: Config, framework: string, cwd: string, env: Node
     const startedAtMs = Math.min(start.startedAtMs ?? wallClockMs(), wallClockMs());
     if (start.shard && start.shard.total > 1 && config.testops.run.id === undefined && !dryRun) {
       output.warn(`shard ${start.shard.current}/${start.shard.total} creates a Qase run of its own. For one run across ` +
-        'shards, create it first (npx qase-reporters run create) and pass QASE_TESTOPS_RUN_ID to every shard.');
+        `shards, create it first (${cliCommand('run', 'create')}) and pass QASE_TESTOPS_RUN_ID to every shard.`);
     }
     delivery.runId = config.testops.run.id;
     if (delivery.runId === undefined) {

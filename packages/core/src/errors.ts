@@ -20,6 +20,7 @@ export type ApiErrorCode =
   | 'API_SERVER'
   | 'API_NETWORK'
   | 'API_CERTIFICATE'
+  | 'API_INSECURE'
   /** A 2xx whose body is not the API's JSON: the host is not the Qase API (a proxy, a login page). */
   | 'API_BAD_ANSWER';
 

@@ -1,9 +1,26 @@
 // What a folder of results may hold. Outboxes and dry-run folders are CI artifacts, passed between jobs and possibly
 // made by a pull request, so everything read from one is checked here before it is used: a run id that is not a
 // number would be pasted into a request path, a plan field of the wrong type would crash run creation.
-import type { ResultBody } from './api-types';
 import { ConfigError } from './errors';
-import type { Manifest } from './outbox';
+import type { RunPlan } from './run';
+
+/**
+ * What a folder of results is for: enough to send it later from another process (`qase-reporters upload`).
+ * Never holds the token.
+ */
+export interface Manifest {
+  version: 1;
+  project: string | undefined;
+  framework: string;
+  createdAt: string;
+  run: {
+    /** Known once the run exists; until then `create` says how to create it. */
+    id?: number;
+    create?: RunPlan;
+    /** Complete the run once everything in the folder is delivered. */
+    complete: boolean;
+  };
+}
 
 type Schema =
   | { type: 'string'; nullable?: boolean; pattern?: RegExp; enum?: readonly string[] }
@@ -126,10 +143,6 @@ function fail(problem: string): never {
 /** Why a line of a segment or a dry-run request is not a result we could have written, or undefined when it is. */
 export function resultProblem(value: unknown): string | undefined {
   return problemOf(value, result, '');
-}
-
-export function isResult(value: unknown): value is ResultBody {
-  return resultProblem(value) === undefined;
 }
 
 function problemOf(value: unknown, schema: Schema, path: string): string | undefined {

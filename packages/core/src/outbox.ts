@@ -4,26 +4,9 @@ import type { ResultBody } from './api-types';
 import { resolveFolderFile } from './attachments';
 import { ConfigError } from './errors';
 import { lockFolder } from './folder-lock';
-import { checkManifest, resultProblem } from './folder-schema';
-import type { RunPlan } from './run';
+import { checkManifest, resultProblem, type Manifest } from './folder-schema';
 
-/**
- * What a folder of results is for: enough to send it later from another process (`qase-reporters upload`).
- * Never holds the token.
- */
-export interface Manifest {
-  version: 1;
-  project: string | undefined;
-  framework: string;
-  createdAt: string;
-  run: {
-    /** Known once the run exists; until then `create` says how to create it. */
-    id?: number;
-    create?: RunPlan;
-    /** Complete the run once everything in the folder is delivered. */
-    complete: boolean;
-  };
-}
+export type { Manifest } from './folder-schema';
 
 /** A sealed group of results, sent together and removed together. */
 export interface Segment {

@@ -23,6 +23,7 @@ interface CircusNode {
   parent?: CircusNode;
   children?: readonly CircusNode[];
   invocations?: number;
+  concurrent?: boolean;
 }
 
 /** What `expect.getState()` says about the running test. */
@@ -44,17 +45,41 @@ const occurrences = new WeakMap<CircusNode, number>();
 // Not console.warn: Jest would print a code frame of this function under it.
 const warnOnce = createWarnOnce((line) => process.stderr.write(`${line}\n`));
 
-/** The attempt of the test running in this async context, or undefined (a hook of a describe block, module scope). */
-export function runningTest(state: ExpectState | undefined): RunningTest | undefined {
+/** What jest-circus (Jest 28 to 30) keeps on the test file's global; before Jest 30.5 the running test is known only here. */
+export interface CircusState {
+  currentlyRunningTest?: CircusNode | null;
+}
+
+/**
+ * The attempt of the test running in this async context; undefined outside a test (a hook of a describe block,
+ * module scope); `unknown concurrent` inside a test.concurrent test that this Jest cannot tell from the others.
+ */
+export function runningTest(state: ExpectState | undefined, circus = circusState()): RunningTest | 'unknown concurrent' | undefined {
   if (state?.testPath === undefined) return undefined;
+  const { testPath } = state;
+  const identify = (test: CircusNode): RunningTest => ({ testPath, fullName: fullNameOf(test), occurrence: occurrenceOf(test), attempt: test.invocations ?? 0 });
   if (state.currentTestIdentity) {
     const test = state.currentTestIdentity();
-    if (!test) return undefined;
-    return { testPath: state.testPath, fullName: fullNameOf(test), occurrence: occurrenceOf(test), attempt: test.invocations ?? 0 };
+    return test ? identify(test) : undefined;
   }
-  // Before Jest 30.5 only the name is known: tests of the same name, and the attempts of a retried test, share it.
-  const fullName = state.currentConcurrentTestName?.() ?? state.currentTestName;
-  return fullName === undefined ? undefined : { testPath: state.testPath, fullName, occurrence: 0, attempt: 0 };
+  // Jest 29 names the test.concurrent test of the async context; the attempts of a retried one share the name.
+  const concurrentName = state.currentConcurrentTestName?.();
+  if (concurrentName !== undefined) return { testPath, fullName: concurrentName, occurrence: 0, attempt: 0 };
+  const test = circus?.currentlyRunningTest;
+  if (test?.concurrent && !state.currentConcurrentTestName) {
+    // Jest 28 starts all test.concurrent tests at once and says which one it awaits, not which one is calling.
+    return 'unknown concurrent';
+  }
+  if (test) return identify(test);
+  // Another test runner (jest-jasmine2): only the name is known, shared by same-named tests and by attempts.
+  const fullName = state.currentTestName;
+  return fullName === undefined ? undefined : { testPath, fullName, occurrence: 0, attempt: 0 };
+}
+
+function circusState(): CircusState | undefined {
+  // jest-circus keeps its state under a symbol of its own module, the same one in every version; found by name.
+  const key = Object.getOwnPropertySymbols(globalThis).find((symbol) => symbol.description === 'JEST_STATE_SYMBOL');
+  return key === undefined ? undefined : (globalThis as Record<symbol, CircusState | undefined>)[key];
 }
 
 function fullNameOf(test: CircusNode): string {
@@ -96,6 +121,11 @@ function target(method: string): Target | undefined {
   if (dir === undefined) return undefined;
   const expect = (globalThis as { expect?: { getState?: () => ExpectState } }).expect;
   const test = runningTest(expect?.getState?.());
+  if (test === 'unknown concurrent') {
+    warnOnce(`qase.${method}() was called in a test.concurrent test, which Jest 28 cannot tell apart from the others ` +
+      'running with it; the call was ignored. Jest 29 and newer tell them apart.');
+    return undefined;
+  }
   if (!test) {
     warnOnce(`qase.${method}() was called outside a running test and was ignored. Call it inside a test or its beforeEach/afterEach.`);
     return undefined;

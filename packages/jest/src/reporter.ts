@@ -3,6 +3,7 @@ import { createCollector, terminalSafe } from '@qase-reporters/core';
 import type { Collector, TestMetadata } from '@qase-reporters/core';
 import { toTestResults } from './result';
 import { closeTransport, openTransport, readLines } from './transport';
+import { installedJestVersion, versionNotice } from './version-notice';
 
 /** `reporters: ['default', ['@qase-reporters/jest', { ...options }]]` in the Jest config. */
 export class QaseReporter implements Reporter {
@@ -23,6 +24,9 @@ export class QaseReporter implements Reporter {
     this.#dir = this.#collector.config.mode === 'off' ? undefined : openTransport();
     // Also when Jest ends without finishing the run: the folder may hold what tests attached.
     if (this.#dir !== undefined) process.once('exit', this.#removeDir);
+    const version = this.#dir === undefined ? undefined : installedJestVersion();
+    const notice = version === undefined ? undefined : versionNotice(version);
+    if (notice) process.stderr.write(`${notice}\n`);
   }
 
   onRunStart(results: AggregatedResult): void {

@@ -8,6 +8,7 @@ interface Node {
   parent?: Node;
   children: Node[];
   invocations?: number;
+  concurrent?: boolean;
 }
 
 /** A jest-circus tree: `describe(name, children)` and `test(name, invocations)`, linked to their parents. */
@@ -39,6 +40,18 @@ describe('runningTest', () => {
     expect(runningTest(identity(node))).toEqual({ testPath: '/repo/a.test.js', ...key });
   });
 
+  it.each([
+    { name: 'Jest 28 and 29: the running test from jest-circus, with its attempt', node: cartTwinAtTop, jest29: true, expected: { fullName: 'Cart twin', occurrence: 1, attempt: 3 } },
+    { name: 'Jest 29: a test.concurrent test by the name Jest gives its async context', node: cart.children[0], jest29: true, concurrent: 'Cart twin', expected: { fullName: 'Cart twin', occurrence: 0, attempt: 0 } },
+    { name: 'Jest 28: no test inside test.concurrent, which it cannot tell apart', node: { ...cart.children[0]!, concurrent: true }, jest29: false, expected: 'unknown concurrent' },
+    { name: 'Jest 28: a test that is not concurrent', node: cart.children[1], jest29: false, expected: { fullName: 'Cart twin', occurrence: 0, attempt: 1 } },
+  ])('$name', ({ node, jest29, concurrent, expected }) => {
+    const state: ExpectState = { testPath: '/repo/a.test.js', currentTestName: 'last started' };
+    if (jest29) state.currentConcurrentTestName = () => concurrent;
+    const found = runningTest(state, { currentlyRunningTest: node });
+    expect(found).toEqual(typeof expected === 'string' ? expected : { testPath: '/repo/a.test.js', ...expected });
+  });
+
   it.each<{ name: string; state: ExpectState | undefined; expected: ReturnType<typeof runningTest> }>([
     { name: 'no test outside one (a beforeAll, module scope)', state: identity(undefined), expected: undefined },
     { name: 'no test outside Jest', state: undefined, expected: undefined },
@@ -48,11 +61,11 @@ describe('runningTest', () => {
       expected: { testPath: '/repo/a.test.js', fullName: 'Cart adds', occurrence: 0, attempt: 0 },
     },
     {
-      name: 'before Jest 30.5, outside test.concurrent: the current test by name',
+      name: 'without jest-circus (jest-jasmine2), outside test.concurrent: the current test by name',
       state: { testPath: '/repo/a.test.js', currentTestName: 'Cart adds', currentConcurrentTestName: () => undefined },
       expected: { testPath: '/repo/a.test.js', fullName: 'Cart adds', occurrence: 0, attempt: 0 },
     },
   ])('$name', ({ state, expected }) => {
-    expect(runningTest(state)).toEqual(expected);
+    expect(runningTest(state, undefined)).toEqual(expected);
   });
 });

@@ -10,6 +10,8 @@ import type { ResultEventData, WorkerOptions } from './transport';
 interface ParallelRunner {
   isParallelMode(): boolean;
   workerReporter(path: string): unknown;
+  /** The worker reporter's file: Mocha's own until `workerReporter` replaces it (Mocha 8 to 12 alike). */
+  _workerReporter: string;
 }
 
 /**
@@ -25,15 +27,15 @@ export class QaseReporter extends reporters.Spec {
       process.stderr.write('qase: mocha --dry-run runs no tests, so nothing is sent to Qase.\n');
       return;
     }
-    const collector = createCollector(options.reporterOptions, { framework: 'mocha' });
+    const collector = createCollector(reporterOptions(options), { framework: 'mocha' });
     this.#collector = collector;
     runner.once(Runner.constants.EVENT_RUN_BEGIN, () => collector.startRun());
     if (collector.config.mode === 'off') return;
     const { captureLogs } = collector.config;
     const parallel = runner as unknown as ParallelRunner;
     if (parallel.isParallelMode()) {
+      const workerOptions: WorkerOptions = { captureLogs, bufferedReporter: parallel._workerReporter };
       parallel.workerReporter(require.resolve('./worker'));
-      const workerOptions: WorkerOptions = { captureLogs };
       // The parallel runner sends these very options to every worker, where the worker reporter reads them.
       Object.assign(options, { [WORKER_OPTIONS]: workerOptions });
       runner.on(RESULT_EVENT, (data: ResultEventData) => collector.add(fromWire(data.result)));
@@ -52,4 +54,19 @@ export class QaseReporter extends reporters.Spec {
     }
     void this.#collector.end().then(() => fn?.(failures));
   }
+}
+
+/**
+ * Mocha 11 and older read `reporter-option` as `key=value` text, also in `.mocharc`: an object there reaches the
+ * reporter as this one key, with the options lost.
+ */
+const OBJECT_AS_TEXT = '[object Object]';
+
+function reporterOptions(options: MochaOptions): unknown {
+  const { [OBJECT_AS_TEXT]: lost, ...own } = (options.reporterOptions ?? {}) as Record<string, unknown>;
+  if (lost !== undefined) {
+    process.stderr.write('qase: this Mocha version passed the reporter-option object of your Mocha config as text, so ' +
+      'its options are not read (Mocha 12 reads objects). Put them in qase.config.json or their QASE_* variables.\n');
+  }
+  return own;
 }

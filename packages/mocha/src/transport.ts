@@ -13,6 +13,8 @@ export const WORKER_OPTIONS = 'qaseWorker';
 
 export interface WorkerOptions {
   captureLogs: boolean;
+  /** The file of Mocha's own worker reporter, as the main process's Mocha resolved it, for ours to wrap. */
+  bufferedReporter: string;
 }
 
 /** The data of a RESULT_EVENT: text, which Mocha's serializer passes through untouched. */

@@ -1,13 +1,14 @@
 // The per-test API, called from test code in Playwright's worker processes. The calls are core's; this file is
 // their transport (see transport.ts): how a call finds the running test and what it adds to it.
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { fileURLToPath } from 'node:url';
 import { test } from '@playwright/test';
-import type { TestInfo } from '@playwright/test';
+import type { TestInfo, TestStepInfo } from '@playwright/test';
 import type { Location } from '@playwright/test/reporter';
 import { createQaseApi, createWarnOnce } from '@qase-reporters/core';
 import type { QaseApi, TestMetadata } from '@qase-reporters/core';
 import { DATA_ANNOTATION, EXPECTED_RESULT_ANNOTATION, METADATA_CONTENT_TYPE } from './transport';
-import type { MetadataMessage } from './transport';
+import type { MetadataMessage, StepKey } from './transport';
 
 export interface Qase extends QaseApi<Qase> {
   /** A Playwright `test.step` that also carries Qase's expected result and input data. */
@@ -15,6 +16,10 @@ export interface Qase extends QaseApi<Qase> {
 }
 
 const warnOnce = createWarnOnce((line) => console.warn(line));
+/** The `qase.step` each async context is inside of, on a Playwright whose steps carry nothing of ours (see StepMessage). */
+const bareSteps = new AsyncLocalStorage<StepKey>();
+/** How many `qase.step`s of each title each attempt has started. */
+const startedSteps = new WeakMap<TestInfo, Map<string, number>>();
 
 function currentTest(method: string, outcome = 'was ignored'): TestInfo | undefined {
   try {
@@ -34,19 +39,35 @@ function record(method: string, { attachments, steps: _steps, ...message }: Test
   const info = currentTest(method);
   if (!info) return;
   if (!attachments) {
-    const body = Buffer.from(JSON.stringify(message satisfies MetadataMessage));
-    info.attachments.push({ name: 'qase-metadata.json', contentType: METADATA_CONTENT_TYPE, body });
+    send(info, message);
     return;
   }
+  const step = bareSteps.getStore();
   for (const { name, contentType, path, content } of attachments) {
     info.attachments.push(path === undefined ? { name, contentType, body: Buffer.from(content ?? '') } : { name, contentType, path });
+    if (step) send(info, { step: { ...step, attachments: [info.attachments.length - 1] } });
   }
 }
 
+function send(info: TestInfo, message: MetadataMessage): void {
+  const body = Buffer.from(JSON.stringify(message));
+  info.attachments.push({ name: 'qase-metadata.json', contentType: METADATA_CONTENT_TYPE, body });
+}
+
 async function step<T>(title: string, body: () => T | Promise<T>, expectedResult?: string, data?: string): Promise<T> {
-  if (!currentTest('step', 'ran without recording a step')) return body();
+  const info = currentTest('step', 'ran without recording a step');
+  if (!info) return body();
   const location = callerLocation(step);
-  return test.step(title, async (stepInfo) => {
+  const started = startedSteps.get(info) ?? new Map<string, number>();
+  startedSteps.set(info, started);
+  const key: StepKey = { title, occurrence: started.get(title) ?? 0 };
+  started.set(title, key.occurrence + 1);
+  return test.step(title, async (stepInfo?: TestStepInfo) => {
+    if (!stepInfo) {
+      // Playwright before 1.51: the step has no annotations (see StepMessage).
+      if (expectedResult !== undefined || data !== undefined) send(info, { step: { ...key, expectedResult, data } });
+      return bareSteps.run(key, body);
+    }
     // Step annotations reach the reporter with the step's end, also through blob reports.
     if (expectedResult !== undefined) stepInfo.annotations.push({ type: EXPECTED_RESULT_ANNOTATION, description: expectedResult });
     if (data !== undefined) stepInfo.annotations.push({ type: DATA_ANNOTATION, description: data });

@@ -2,6 +2,7 @@ import type { FullConfig, FullResult, Reporter, TestCase, TestResult as Attempt 
 import { createCollector, terminalSafe } from '@qase-reporters/core';
 import type { Collector, TestResult } from '@qase-reporters/core';
 import { toTestResult } from './result';
+import { versionNotice } from './version-notice';
 
 /** Playwright adds these to every reporter's options; they are not the user's, so they are not checked as such. */
 interface PlaywrightOptions {
@@ -39,6 +40,8 @@ export class QaseReporter implements Reporter {
   onBegin(config: FullConfig): void {
     if (this.#mode === 'list') return;
     this.#projectParam = config.projects.length > 1;
+    const notice = this.#collector.config.mode === 'off' ? undefined : versionNotice(config.version);
+    if (notice) process.stderr.write(`${notice}\n`);
     if (this.#mode !== 'merge') this.#collector.startRun({ shard: config.shard ?? undefined });
   }
 

@@ -11,7 +11,7 @@ import {
   METADATA_CONTENT_TYPE,
   SUITE_ANNOTATION,
 } from './transport';
-import type { MetadataMessage } from './transport';
+import type { MetadataMessage, StepMessage } from './transport';
 
 type PlaywrightAttachment = Attempt['attachments'][number];
 type Annotation = Attempt['annotations'][number];
@@ -34,19 +34,28 @@ const STATUS: Record<Attempt['status'], Status> = {
 
 /** One attempt of one test as a Qase result; undefined when the test called `qase.ignore()`. */
 export function toTestResult(test: TestCase, attempt: Attempt, options: TranslateOptions): TestResult | undefined {
-  const metadata = readMetadata(attempt.attachments);
+  const messages = readMessages(attempt.attachments);
+  const metadata = messages.filter((m): m is Exclude<MetadataMessage, StepMessage> => !('step' in m)).reduce<TestMetadata>(mergeMetadata, {});
   if (metadata.ignore) return undefined;
   const { title, caseIds } = parseCaseIds(test.title);
-  const annotatedIds = annotatedCaseIds(attempt.annotations);
+  // Before Playwright 1.52 an attempt has no annotations of its own: the test's include those added at run time.
+  const annotations = (attempt as Partial<Attempt>).annotations ?? test.annotations;
+  const annotatedIds = annotatedCaseIds(annotations);
   const status = toStatus(test.expectedStatus, attempt.status);
   const startTimeMs = attempt.startTime.getTime();
   const durationMs = Math.max(0, attempt.duration);
   const claimed = new Set<PlaywrightAttachment>();
-  const steps = toSteps(attempt.steps, { claimed, endTimeMs: startTimeMs + durationMs });
+  const steps = toSteps(attempt.steps, {
+    claimed,
+    endTimeMs: startTimeMs + durationMs,
+    said: stepsSaid(messages),
+    started: new Map(),
+    attachments: attempt.attachments,
+  });
   const project = options.projectParam ? projectOf(test) : undefined;
   const result = createTestResult({
     title,
-    ...identify(test, attempt.annotations, metadata, [annotatedIds, metadata.caseIds ?? [], caseIds]),
+    ...identify(test, annotations, metadata, [annotatedIds, metadata.caseIds ?? [], caseIds]),
     caseIds: unique([...caseIds, ...annotatedIds]),
     status,
     startTimeMs,
@@ -71,11 +80,32 @@ export function toStatus(expected: TestCase['expectedStatus'], actual: Attempt['
   return STATUS[actual];
 }
 
-/** Folds the attempt's `qase.*` calls in the order they were made. */
-function readMetadata(attachments: readonly PlaywrightAttachment[]): TestMetadata {
-  return attachments
-    .flatMap((a) => (isMetadata(a) && a.body !== undefined ? [parseMessage(a.body)] : []))
-    .reduce<TestMetadata>((meta, message) => (message ? mergeMetadata(meta, message) : meta), {});
+/** The attempt's `qase.*` messages, in the order they were sent. */
+function readMessages(attachments: readonly PlaywrightAttachment[]): MetadataMessage[] {
+  return attachments.flatMap((a) => {
+    const message = isMetadata(a) && a.body !== undefined ? parseMessage(a.body) : undefined;
+    return message ? [message] : [];
+  });
+}
+
+/** What `qase.step`s said in messages (Playwright before 1.51, see StepMessage), by `stepKey`. */
+function stepsSaid(messages: readonly MetadataMessage[]): Map<string, StepMessage['step']> {
+  const said = new Map<string, StepMessage['step']>();
+  for (const message of messages) {
+    if (!('step' in message)) continue;
+    const { step } = message;
+    const known = said.get(stepKey(step.title, step.occurrence));
+    said.set(stepKey(step.title, step.occurrence), {
+      ...known,
+      ...step,
+      attachments: [...(known?.attachments ?? []), ...(step.attachments ?? [])],
+    });
+  }
+  return said;
+}
+
+function stepKey(title: string, occurrence: number): string {
+  return JSON.stringify([title, occurrence]);
 }
 
 function parseMessage(body: Buffer): MetadataMessage | undefined {
@@ -174,6 +204,11 @@ interface StepContext {
   claimed: Set<PlaywrightAttachment>;
   /** End of the attempt: where a step that never finished (timeout, interruption) ends. */
   endTimeMs: number;
+  /** What `qase.step`s said in messages, by `stepKey`; the attempt's attachments they name by index. */
+  said: ReadonlyMap<string, StepMessage['step']>;
+  attachments: readonly PlaywrightAttachment[];
+  /** How many `test.step`s of each title came before, in the order they started. */
+  started: Map<string, number>;
 }
 
 /**
@@ -183,7 +218,13 @@ interface StepContext {
 function toSteps(steps: readonly TestStep[], context: StepContext): Step[] {
   return steps.flatMap((step): Step[] => {
     if (step.category !== 'test.step') return toSteps(step.steps, context);
-    const attachments = attachmentsOf(step).filter((a) => !isMetadata(a));
+    const occurrence = context.started.get(step.title) ?? 0;
+    context.started.set(step.title, occurrence + 1);
+    const said = context.said.get(stepKey(step.title, occurrence));
+    const own = attachmentsOf(step).filter((a) => !isMetadata(a));
+    // Playwright 1.50 also files them under the step itself: each is shown once.
+    const madeInside = (said?.attachments ?? []).flatMap((index) => context.attachments[index] ?? []).filter((a) => !own.includes(a) && !context.claimed.has(a));
+    const attachments = [...own, ...madeInside];
     for (const attachment of attachments) context.claimed.add(attachment);
     const startTimeMs = step.startTime.getTime();
     return [{
@@ -191,8 +232,8 @@ function toSteps(steps: readonly TestStep[], context: StepContext): Step[] {
       status: stepStatus(step),
       startTimeMs,
       endTimeMs: unfinished(step) ? Math.max(startTimeMs, context.endTimeMs) : startTimeMs + step.duration,
-      expectedResult: annotationOf(step, EXPECTED_RESULT_ANNOTATION),
-      data: annotationOf(step, DATA_ANNOTATION),
+      expectedResult: annotationOf(step, EXPECTED_RESULT_ANNOTATION) ?? said?.expectedResult,
+      data: annotationOf(step, DATA_ANNOTATION) ?? said?.data,
       attachments: attachments.map(toAttachment),
       steps: toSteps(step.steps, context),
     }];
@@ -206,17 +247,22 @@ function unfinished(step: TestStep): boolean {
 
 function stepStatus(step: TestStep): StepStatus {
   if (step.error || unfinished(step)) return 'failed';
-  if (step.annotations.some((a) => a.type === 'skip')) return 'skipped';
+  if (stepAnnotations(step).some((a) => a.type === 'skip')) return 'skipped';
   return 'passed';
 }
 
 function annotationOf(step: TestStep, type: string): string | undefined {
-  return step.annotations.find((a) => a.type === type)?.description;
+  return stepAnnotations(step).find((a) => a.type === type)?.description;
+}
+
+/** Playwright 1.51 and later; before it, a step has neither annotations nor attachments of its own. */
+function stepAnnotations(step: TestStep): TestStep['annotations'] {
+  return (step as Partial<TestStep>).annotations ?? [];
 }
 
 /** `testInfo.attach()` inside a step files the attachment under its own `test.attach` child step. */
 function attachmentsOf(step: TestStep): PlaywrightAttachment[] {
-  return [...step.attachments, ...step.steps.filter((s) => s.category !== 'test.step').flatMap(attachmentsOf)];
+  return [...((step as Partial<TestStep>).attachments ?? []), ...step.steps.filter((s) => s.category !== 'test.step').flatMap(attachmentsOf)];
 }
 
 function toAttachment(attachment: PlaywrightAttachment): Attachment {

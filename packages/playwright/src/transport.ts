@@ -16,4 +16,19 @@ export const CASE_ID_ANNOTATION = 'qaseid';
 export const SUITE_ANNOTATION = 'qasesuite';
 
 /** What one `qase.*` call sends. */
-export type MetadataMessage = Omit<TestMetadata, 'attachments' | 'steps'>;
+export type MetadataMessage = Omit<TestMetadata, 'attachments' | 'steps'> | StepMessage;
+
+/**
+ * Before Playwright 1.51 a step has no annotations, and before 1.50 no attachments. There a `qase.step` sends its
+ * expected result and data, and the index in the attempt's attachments of each file `qase.attach` made inside it, as
+ * messages of their own. The step is named by its title and by how many `qase.step`s of that title the attempt
+ * started before it; the reporter counts the attempt's `test.step`s alike.
+ */
+export interface StepMessage {
+  step: StepKey & { expectedResult?: string; data?: string; attachments?: number[] };
+}
+
+export interface StepKey {
+  title: string;
+  occurrence: number;
+}

@@ -202,6 +202,32 @@ describe('toTestResult', () => {
     ]);
   });
 
+  it('before Playwright 1.51, takes what qase.steps said from their messages, matched by title and order', () => {
+    // Playwright 1.40: no annotations on attempts or steps, no attachments on steps.
+    const bare = (title: string, steps: TestStep[] = []): TestStep => ({ title, category: 'test.step', startTime: new Date(1_000_100), duration: 10, steps }) as unknown as TestStep;
+    const file: Attachment = { name: 'made.txt', contentType: 'text/plain', body: Buffer.from('m') };
+    const stray: Attachment = { name: 'stray.txt', contentType: 'text/plain', body: Buffer.from('s') };
+    const test = testCase({ annotations: [{ type: 'QaseID', description: '7' }] });
+    const result = toTestResult(test, {
+      ...attempt({
+        attachments: [
+          metadata({ step: { title: 'check', occurrence: 1, expectedResult: 'second done', data: 'd2' } }),
+          file,
+          metadata({ step: { title: 'check', occurrence: 1, attachments: [1] } }),
+          stray,
+        ],
+        steps: [bare('check', [bare('inner')]), bare('check')],
+      }),
+      annotations: undefined,
+    } as unknown as Attempt, { projectParam: false });
+    expect(result?.caseIds).toEqual([7]);
+    expect(result?.steps?.map((s) => [s.title, s.expectedResult, s.data, s.attachments.map((a) => a.name), s.steps.length])).toEqual([
+      ['check', undefined, undefined, [], 1],
+      ['check', 'second done', 'd2', ['made.txt'], 0],
+    ]);
+    expect(result?.attachments.map((a) => a.name)).toEqual(['stray.txt']);
+  });
+
   it('uploads Playwright attachments under a name with an extension, and never the metadata', () => {
     const result = toTestResult(
       testCase(),

@@ -12,6 +12,8 @@ export class QaseReporter implements Reporter {
   #collector: Collector | undefined;
   /** What each running test printed, by task id, when `captureLogs` is on. */
   readonly #logs = new Map<string, string[]>();
+  /** Tests already sent, by id: Vitest 3.0 reports the tests a failed beforeAll skipped twice. */
+  readonly #reported = new Set<string>();
 
   constructor(options: unknown = {}) {
     this.#options = options;
@@ -44,7 +46,8 @@ export class QaseReporter implements Reporter {
   }
 
   onTestCaseResult(test: TestCase): void {
-    if (!this.#collector) return;
+    if (!this.#collector || this.#reported.has(test.id)) return;
+    this.#reported.add(test.id);
     const logs = this.#logs.get(test.id)?.join('');
     this.#logs.delete(test.id);
     try {

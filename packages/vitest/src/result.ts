@@ -1,5 +1,5 @@
 // One Vitest test case → core's TestResults, one per attempt. Pure.
-import { basename } from 'node:path';
+import { basename, relative, sep } from 'node:path';
 import { applyMetadata, contentTypeOf, createTestResult, parseCaseIds } from '@qase-reporters/core';
 import type { Attachment, Status, TestError as QaseError, TestMetadata, TestResult } from '@qase-reporters/core';
 import type { SerializedError, TestAnnotation, TestArtifact, TestAttachment, TestError } from 'vitest';
@@ -11,19 +11,27 @@ export interface ReportedTest {
   /** Describe blocks and name, as written, joined by ` > `. */
   readonly fullName: string;
   readonly parent: ReportedParent;
-  readonly module: { readonly relativeModuleId: string };
-  readonly project: { readonly name: string };
+  readonly module: ReportedModule;
+  readonly project: { readonly name: string; readonly config?: { readonly root: string } };
   readonly options: { readonly mode: string };
   result(): { readonly state: VitestState; readonly errors?: ReadonlyArray<TestError>; readonly note?: string };
   diagnostic(): { readonly startTime: number; readonly duration: number; readonly retryCount: number; readonly flaky: boolean } | undefined;
   meta(): object;
-  annotations(): ReadonlyArray<TestAnnotation>;
-  artifacts(): ReadonlyArray<TestArtifact>;
+  /** Vitest 3.2 and later: earlier versions have no `annotate()`. */
+  annotations?(): ReadonlyArray<TestAnnotation>;
+  /** Vitest 4 and later: Vitest 3 has no artifacts (its browser screenshots are annotations). */
+  artifacts?(): ReadonlyArray<TestArtifact>;
 }
 
 type ReportedParent =
   | { readonly type: 'suite'; readonly name: string; readonly parent: ReportedParent; errors(): ReadonlyArray<SerializedError> }
-  | { readonly type: 'module'; readonly relativeModuleId: string; errors(): ReadonlyArray<SerializedError> };
+  | (ReportedModule & { readonly type: 'module'; errors(): ReadonlyArray<SerializedError> });
+
+/** A test file: Vitest 4 names it from the project's root (`relativeModuleId`); Vitest 3 only by its absolute path. */
+interface ReportedModule {
+  readonly relativeModuleId?: string;
+  readonly moduleId?: string;
+}
 type VitestState = 'passed' | 'failed' | 'skipped' | 'pending';
 
 /** Vitest's state of a finished test → Qase's status. */
@@ -57,7 +65,7 @@ export function toTestResults(test: ReportedTest, context: TestContext): TestRes
   // The file, then the describe blocks. The official reporter sends only the block Vitest last reported starting,
   // which with files running in parallel can be another file's (see the README); the signature below, which is
   // how Qase matches a result to the case it created, is the official one.
-  const suitePath = [test.module.relativeModuleId, ...describeBlocks(test.parent)];
+  const suitePath = [modulePath(test.module, test.project.config?.root), ...describeBlocks(test.parent)];
   const params: Record<string, string> = context.projectParam && test.project.name ? { project: test.project.name } : {};
   const blockedBy = outcome.state === 'skipped' ? failedBefore(test) : undefined;
   const finalStatus = STATUS[outcome.state];
@@ -98,6 +106,10 @@ function suiteLevels(suite: string): string[] {
   return suite.split(' - ').map((level) => level.trim());
 }
 
+function modulePath(module: ReportedModule, root = process.cwd()): string {
+  return module.relativeModuleId ?? relative(root, module.moduleId ?? '').split(sep).join('/');
+}
+
 function describeBlocks(parent: ReportedParent): string[] {
   return parent.type === 'suite' ? [...describeBlocks(parent.parent), parent.name] : [];
 }
@@ -112,7 +124,7 @@ function failedBefore(test: ReportedTest): QaseError | undefined {
   for (let parent = test.parent; ; parent = parent.parent) {
     const errors = parent.errors();
     if (errors.length > 0) {
-      const block = parent.type === 'suite' ? `describe block "${parent.name}"` : parent.relativeModuleId;
+      const block = parent.type === 'suite' ? `describe block "${parent.name}"` : modulePath(parent, test.project.config?.root);
       const { message, stack } = toError(errors);
       return { message: `The test did not run: ${block} failed before it.\n\n${message}`, stack };
     }
@@ -150,8 +162,8 @@ function toError(errors: ReadonlyArray<SerializedError>): QaseError {
 
 /** Files the test gave Vitest itself: `annotate(…, { path | body })`, and artifacts such as failure screenshots. */
 function vitestAttachments(test: ReportedTest): Attachment[] {
-  const fromAnnotations = test.annotations().flatMap((a) => (a.attachment ? [toAttachment(a.attachment, a.message)] : []));
-  const fromArtifacts = test.artifacts().flatMap((a) => (a.attachments ?? []).map((attachment) => toAttachment(attachment, a.type)));
+  const fromAnnotations = (test.annotations?.() ?? []).flatMap((a) => (a.attachment ? [toAttachment(a.attachment, a.message)] : []));
+  const fromArtifacts = (test.artifacts?.() ?? []).flatMap((a) => (a.attachments ?? []).map((attachment) => toAttachment(attachment, a.type)));
   return [...fromAnnotations, ...fromArtifacts];
 }
 

@@ -17,8 +17,8 @@ interface Fixture {
   outcome?: Outcome;
   diagnostic?: Partial<Diagnostic> | null;
   attempts?: WireAttempts;
-  annotations?: ReturnType<ReportedTest['annotations']>;
-  artifacts?: ReturnType<ReportedTest['artifacts']>;
+  annotations?: ReturnType<NonNullable<ReportedTest['annotations']>>;
+  artifacts?: ReturnType<NonNullable<ReportedTest['artifacts']>>;
 }
 
 /** A finished Vitest test case as the reporter receives it. */
@@ -89,6 +89,12 @@ describe('toTestResults', () => {
     ]]);
     const skippedAnyway = reported({ mode: 'skip', outcome: skipped, diagnostic: null, describeBlocks, blockErrors: [error('db down')] });
     expect(toTestResults(skippedAnyway, noContext)[0]?.status).toBe('skipped');
+  });
+
+  it('reads a Vitest 3 test: the file from its absolute path, no annotations or artifacts', () => {
+    const { annotations: _a, artifacts: _b, ...vitest3 } = reported({ describeBlocks: ['Cart'] });
+    const test: ReportedTest = { ...vitest3, module: { moduleId: '/repo/src/cart.test.ts' }, project: { name: '', config: { root: '/repo' } } };
+    expect(toTestResults(test, noContext)).toMatchObject([{ suitePath: ['src/cart.test.ts', 'Cart'], attachments: [] }]);
   });
 
   it('sends the error with its name, diff and stack, without terminal colours', () => {
