@@ -506,7 +506,9 @@ describe('upload of an outbox left by a killed run', () => {
     const cwd = folder('killed');
     let runId: number | undefined;
     const added = await killedProducer(cwd, {}, (n) => {
-      runId ??= existsSync(join(cwd, '.qase')) ? readManifestRunId(sessionFolder(cwd)) : undefined;
+      // The outbox folders appear one after the other: until the session folder is there, there is no run id yet.
+      runId ??= existsSync(join(cwd, '.qase', 'outbox')) && readdirSync(join(cwd, '.qase', 'outbox')).length === 1
+        ? readManifestRunId(sessionFolder(cwd)) : undefined;
       return n >= 40 && runId !== undefined && titlesIn(runId).length > 0;
     });
     const session = sessionFolder(cwd);

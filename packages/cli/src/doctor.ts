@@ -1,4 +1,4 @@
-import { ApiError, ConfigError, defaultRunText, detectCi, loadConfig, mask, wallClockMs, type Config } from '@qase-reporters/core';
+import { ApiError, ConfigError, defaultRunText, detectCi, loadConfig, mask, terminalSafe, wallClockMs, type Config } from '@qase-reporters/core';
 import { EXIT_FAILURE, type Command } from './command';
 import { isComplete } from './run';
 import { forApi, openSession, type Session } from './session';
@@ -25,7 +25,7 @@ Options:
   async run(_input, context) {
     const secrets = [context.env.QASE_TESTOPS_API_TOKEN ?? ''];
     const line = (mark: string, label: string, text: string) =>
-      context.stdout(`${mark} ${label.padEnd(14)} ${mask(text, secrets.filter(Boolean))}\n`);
+      context.stdout(`${mark} ${label.padEnd(14)} ${terminalSafe(mask(text, secrets.filter(Boolean)))}\n`);
     const ok = (label: string, text: string) => line('✓', label, text);
     const failed = (label: string, text: string) => (line('✗', label, text), EXIT_FAILURE);
 

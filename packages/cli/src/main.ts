@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { ApiError, ConfigError, mask } from '@qase-reporters/core';
+import { ApiError, ConfigError, mask, terminalSafe } from '@qase-reporters/core';
 import { EXIT_FAILURE, EXIT_USAGE, UsageError, type Command, type CliContext, type CommandInput } from './command';
 import { doctor } from './doctor';
 import { migrate } from './migrate/command';
@@ -25,7 +25,7 @@ Exit codes: 0 done, 1 failed (the message says why), 2 wrong command line.
 /** Runs one command line; resolves with the exit code and never rejects. */
 export async function main(argv: readonly string[], context: CliContext): Promise<number> {
   const fail = (message: string, code: number): number => {
-    context.stderr(`qase: ${mask(message, [context.env.QASE_TESTOPS_API_TOKEN ?? ''].filter(Boolean))}\n`);
+    context.stderr(`qase: ${terminalSafe(mask(message, [context.env.QASE_TESTOPS_API_TOKEN ?? ''].filter(Boolean)))}\n`);
     return code;
   };
   try {

@@ -1,4 +1,4 @@
-import { ConfigError, createDelivery, createOutput, loadConfig, mask, runUrl, type ApiClient, type Config, type Delivery, type Output } from '@qase-reporters/core';
+import { ConfigError, createDelivery, createOutput, loadConfig, mask, runUrl, terminalSafe, type ApiClient, type Config, type Delivery, type Output } from '@qase-reporters/core';
 import type { CliContext } from './command';
 
 /** The configuration a command talks to the API with, and how it talks: core's delivery, as the reporters send. */
@@ -12,7 +12,7 @@ export interface Session {
   /** One API call: the shared rate limit, and resends where they can help. */
   call<T>(request: (api: ApiClient, cancel: AbortSignal) => Promise<T>): Promise<T>;
   runUrl(runId: number): string;
-  /** A line on stdout, token masked. */
+  /** A line on stdout, token masked, made safe for a terminal. */
   say(line: string): void;
   close(): void;
 }
@@ -66,7 +66,7 @@ export function openSession(context: CliContext, options: { config?: Config; ret
     delivery,
     call: (request) => delivery.call(request),
     runUrl: (runId) => runUrl(config.testops.api.appUrl, project, runId),
-    say: (line) => context.stdout(`${mask(line, secrets)}\n`),
+    say: (line) => context.stdout(`${terminalSafe(mask(line, secrets))}\n`),
     close: () => delivery.close(),
   };
 }

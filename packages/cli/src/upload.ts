@@ -23,6 +23,10 @@ sending a folder twice stores nothing twice):
 A folder of such folders (.qase/outbox, after parallel jobs) sends each. With QASE_TESTOPS_RUN_ID set, the
 results go into that run instead of the one the folder names.
 
+The folder is checked before anything is sent (it may be an artifact of another job): its manifest, every
+result, and attachments, which are read only from inside it. A folder that a reporter is still writing, or that
+another upload is sending, is refused, naming the process that holds it.
+
 A run that is already complete takes no more results. If the folder was to complete its run, the folder was
 uploaded before and nothing is sent again; otherwise the run was completed too early, and this fails.
 
@@ -121,6 +125,9 @@ async function uploadOne(folder: Folder, session: Session, env: Readonly<Record<
   if (sent.refused > 0) {
     session.output.errorOnce(`${folder.shown}: ${sent.refused} results were refused by the API (named above) and are not sent again.`);
   }
+  if (sent.skipped > 0) {
+    session.output.errorOnce(`${folder.shown}: ${sent.skipped} lines or entries are not results a reporter writes (named above) and were not sent.`);
+  }
   if (left > 0) {
     session.output.errorOnce(`${folder.shown}: ${left} results were not delivered (the reason is above). They stay in ` +
       `${folder.shown}; run the same command again to send them.`);
@@ -130,14 +137,16 @@ async function uploadOne(folder: Folder, session: Session, env: Readonly<Record<
     session.output.errorOnce(`${folder.shown}: every result is in, but the run could not be completed (the reason is above). ` +
       `Complete it with: npx @qase-reporters/cli run complete --id ${sent.runId ?? '<run id>'}`);
   }
-  return left === 0 && sent.refused === 0 && sent.stoppedBy === undefined && (sent.completed || !completes);
+  return left === 0 && sent.refused === 0 && sent.skipped === 0 && sent.stoppedBy === undefined && (sent.completed || !completes);
 }
 
-/** The folder's manifest; a report not uploaded before has none yet: no project, no run, to be completed. */
+/**
+ * The folder's manifest, checked (readManifest throws a ConfigError naming what is wrong). A report not uploaded
+ * before has none yet: no project, no run, to be completed.
+ */
 function manifestOf(folder: Folder, config: Session['config']): Pick<Manifest, 'project' | 'run'> {
-  try {
-    return readManifest(folder.path) ?? { project: undefined, run: { complete: config.testops.run.complete } };
-  } catch {
-    throw new ConfigError(`manifest.json is not valid JSON, so the folder cannot be sent. Was it edited by hand?`);
-  }
+  const manifest = readManifest(folder.path);
+  if (manifest) return manifest;
+  if (isReportFolder(folder.path)) return { project: undefined, run: { complete: config.testops.run.complete } };
+  throw new ConfigError('it has no manifest.json any more: another upload sent it meanwhile.');
 }

@@ -75,7 +75,7 @@ const RUN_PAGE = 100;
  * keeps its results in the outbox instead, see `testops.api.refusal`).
  */
 export function createApiClient(options: ApiClientOptions): ApiClient {
-  const base = new URL(options.baseUrl.replace(/\/+$/, '') + '/');
+  const base = baseUrlOf(options.baseUrl);
   const plainHttpAllowed = base.protocol === 'http:' && (isLoopback(base.hostname) || options.allowPlainHttp === true);
   if (base.protocol !== 'https:' && !plainHttpAllowed) {
     throw new ConfigError(
@@ -97,7 +97,7 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     agent: { http: agent as http.Agent, https: agent as https.Agent },
   });
 
-  async function call<T>(method: Method, path: string, cancel: Cancel, init: CallInit): Promise<T> {
+  async function call<T>(method: Method, path: string, cancel: Cancel, init: CallInit<T>): Promise<T> {
     const started = wallClockMs();
     const request = client(path, {
       method,
@@ -112,7 +112,14 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
       const body = parseBody(response.body);
       const ms = wallClockMs() - started;
       options.debug?.(`${method} /${path} → ${response.statusCode} (${init.note ?? ''}${ms} ms)`);
-      if (response.statusCode >= 200 && response.statusCode < 300) return (body as { result?: T })?.result as T;
+      if (response.statusCode >= 200 && response.statusCode < 300) {
+        const result = isRecord(body) ? body.result : undefined;
+        if (init.expect === undefined || init.expect(result)) return result as T;
+        throw new ApiError(
+          `${method} /${path} → ${response.statusCode}, but the answer is not the Qase API's (${describeAnswer(body)}). Check that ` +
+            'QASE_TESTOPS_API_HOST points at the Qase API, not at a proxy, a login page or another server.',
+          'API_BAD_ANSWER', response.statusCode, method, `/${path}`);
+      }
       throw toApiError({ method, path: `/${path}`, subject: init.subject }, response.statusCode, body, response.headers);
     } catch (error) {
       if (error instanceof ApiError) throw error;
@@ -133,16 +140,19 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     }
   }
 
-  const seg = encodeURIComponent;
+  // Every value in a path is checked and encoded, never pasted: a run id of `1/../../v1/project/X` from a crafted
+  // folder would otherwise send the token to another endpoint.
+  const seg = projectSegment;
+  const id = idSegment;
   return {
     getProject: async (project, cancel) => {
       await call('GET', `v1/project/${seg(project)}`, cancel, { subject: { project } });
     },
     createRun: async (project, body, cancel) =>
-      (await call<{ id: number }>('POST', `v1/run/${seg(project)}`, cancel, { subject: { project }, json: { ...body } })).id,
+      (await call<{ id: number }>('POST', `v1/run/${seg(project)}`, cancel, { subject: { project }, json: { ...body }, expect: hasId })).id,
     getRun: async (project, runId, cancel) => {
       const run = await call<{ id: number; status?: number | string }>(
-        'GET', `v1/run/${seg(project)}/${runId}`, cancel, { subject: { project, runId } });
+        'GET', `v1/run/${seg(project)}/${id(runId)}`, cancel, { subject: { project, runId }, expect: hasId });
       return { id: run.id, status: run.status };
     },
     findRunByMark: async (project, mark, startTime, cancel) => {
@@ -157,12 +167,13 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
       }
     },
     completeRun: async (project, runId, cancel) => {
-      await call('POST', `v1/run/${seg(project)}/${runId}/complete`, cancel, { subject: { project, runId } });
+      await call('POST', `v1/run/${seg(project)}/${id(runId)}/complete`, cancel, { subject: { project, runId } });
     },
     makeRunPublic: async (project, runId, cancel) =>
-      (await call<{ url: string }>('PATCH', `v1/run/${seg(project)}/${runId}/public`, cancel, {
+      (await call<{ url: string }>('PATCH', `v1/run/${seg(project)}/${id(runId)}/public`, cancel, {
         subject: { project, runId },
         json: { status: true },
+        expect: (r): r is { url: string } => isRecord(r) && typeof r.url === 'string',
       })).url,
     linkRunToIssue: async (project, runId, tracker, issue, cancel) => {
       await call('POST', `v1/run/${seg(project)}/external-issue`, cancel, {
@@ -172,21 +183,28 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     },
     findEnvironmentId: async (project, slug, cancel) => {
       const list = await call<{ entities?: { id: number; slug: string }[] }>(
-        'GET', `v1/environment/${seg(project)}`, cancel, { subject: { project }, query: { slug, limit: '100' } });
+        'GET', `v1/environment/${seg(project)}`, cancel, {
+          subject: { project },
+          query: { slug, limit: '100' },
+          expect: (r): r is { entities?: { id: number; slug: string }[] } => isRecord(r) && listOf(r.entities, (e) => isRecord(e) && isId(e.id)),
+        });
       return list.entities?.find((e) => e.slug === slug)?.id;
     },
     listConfigurations: async (project, cancel) =>
-      (await call<{ entities?: ConfigurationGroup[] }>('GET', `v1/configuration/${seg(project)}`, cancel, { subject: { project } }))
-        .entities ?? [],
+      (await call<{ entities?: ConfigurationGroup[] }>('GET', `v1/configuration/${seg(project)}`, cancel, {
+        subject: { project },
+        expect: (r): r is { entities?: ConfigurationGroup[] } => isRecord(r) && listOf(r.entities, isConfigurationGroup),
+      })).entities ?? [],
     createConfigurationGroup: async (project, title, cancel) =>
-      (await call<{ id: number }>('POST', `v1/configuration/${seg(project)}/group`, cancel, { subject: { project }, json: { title } })).id,
+      (await call<{ id: number }>('POST', `v1/configuration/${seg(project)}/group`, cancel, { subject: { project }, json: { title }, expect: hasId })).id,
     createConfiguration: async (project, groupId, title, cancel) =>
       (await call<{ id: number }>('POST', `v1/configuration/${seg(project)}`, cancel, {
         subject: { project },
         json: { title, group_id: groupId },
+        expect: hasId,
       })).id,
     createResults: async (project, runId, results, cancel) => {
-      await call('POST', `v2/${seg(project)}/run/${runId}/results`, cancel, {
+      await call('POST', `v2/${seg(project)}/run/${id(runId)}/results`, cancel, {
         subject: { project, runId },
         json: { results },
         note: `${results.length} results, `,
@@ -202,6 +220,9 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
         subject: { project },
         form,
         note: `${files.length} files, `,
+        // One hash per file, in order: a shorter list would attach the wrong files to results.
+        expect: (r): r is { hash: string }[] =>
+          Array.isArray(r) && r.length === files.length && r.every((a) => isRecord(a) && typeof a.hash === 'string' && a.hash !== ''),
       });
       return uploaded.map((a) => a.hash);
     },
@@ -222,9 +243,11 @@ const lazy = {
 };
 /* eslint-enable @typescript-eslint/no-require-imports */
 
-interface CallInit {
+interface CallInit<T> {
   /** What the request is about, so a 403 or 404 can name it. */
   subject: Subject;
+  /** The shape of the answer's `result` the caller reads; anything else is an API_BAD_ANSWER. None: not read. */
+  expect?: (result: unknown) => result is T;
   json?: Record<string, unknown>;
   form?: FormData;
   query?: Record<string, string>;
@@ -256,6 +279,62 @@ function createAgent(base: URL, env: ApiClientOptions['env']): http.Agent {
       : new HttpProxyAgent({ ...agentOptions, proxy });
   }
   return base.protocol === 'https:' ? new https.Agent(agentOptions) : new http.Agent(agentOptions);
+}
+
+/** The configured base URL; one without a scheme or otherwise unparseable gets a hint, never a bare "Invalid URL". */
+function baseUrlOf(baseUrl: string): URL {
+  try {
+    return new URL(baseUrl.replace(/\/+$/, '') + '/');
+  } catch {
+    throw new ConfigError(`the API address ${JSON.stringify(baseUrl.replace(/\/\/[^/]*@/, '//***@'))} is not a URL. Set ` +
+      'QASE_TESTOPS_API_HOST to a host like example.qase.io, or a full URL with its scheme, like https://api.example.com ' +
+      '(http:// only for 127.0.0.1, ::1 and localhost).');
+  }
+}
+
+function projectSegment(project: string): string {
+  // The codes config.ts accepts; checked again here because a code can also come from a folder's manifest.
+  if (!/^[A-Za-z0-9]{2,10}$/.test(project)) {
+    throw new ConfigError(`the project code ${JSON.stringify(project)} is not 2 to 10 letters or digits; nothing was sent. Check QASE_TESTOPS_PROJECT.`);
+  }
+  return encodeURIComponent(project);
+}
+
+function idSegment(value: number): string {
+  if (!isId(value)) {
+    throw new ConfigError(`the id ${JSON.stringify(value)} is not a positive whole number, so no request was sent with it. Check QASE_TESTOPS_RUN_ID.`);
+  }
+  return String(value);
+}
+
+function isId(value: unknown): value is number {
+  return Number.isSafeInteger(value) && (value as number) >= 1;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function hasId(result: unknown): result is { id: number } {
+  return isRecord(result) && isId(result.id);
+}
+
+/** Absent, or a list whose every item passes. */
+function listOf(value: unknown, item: (entry: unknown) => boolean): boolean {
+  return value === undefined || (Array.isArray(value) && value.every(item));
+}
+
+function isConfigurationGroup(value: unknown): boolean {
+  return isRecord(value) && isId(value.id) && typeof value.title === 'string' && Array.isArray(value.configurations) &&
+    value.configurations.every((c) => isRecord(c) && isId(c.id) && typeof c.title === 'string');
+}
+
+/** A short, one-line picture of an answer that is not the API's JSON. */
+function describeAnswer(body: unknown): string {
+  if (body === undefined) return 'an empty body';
+  const text = typeof body === 'string' ? body : JSON.stringify(body);
+  const oneLine = text.replace(/\s+/g, ' ').trim();
+  return `it begins ${JSON.stringify(oneLine.slice(0, 80))}`;
 }
 
 function parseBody(body: unknown): unknown {

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { copyFileSync, createReadStream, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { basename, extname, isAbsolute, join } from 'node:path';
+import { copyFileSync, createReadStream, existsSync, linkSync, mkdirSync, realpathSync, statSync, writeFileSync, type Stats } from 'node:fs';
+import { basename, extname, join, posix, sep, win32 } from 'node:path';
 import type { ResultBody, StepBody } from './api-types';
 import type { UploadFile } from './api';
 import { ApiError } from './errors';
@@ -13,11 +13,12 @@ export const ATTACHMENT_LIMITS = Object.freeze({ fileBytes: 32 * 1024 ** 2, requ
 const REF = 'file:';
 
 /**
- * Keeps attachments with the results in a folder so they can be sent later: content is written under `files/`,
- * files on disk are referenced where they are (or copied, for a dry run whose folder must stand on its own).
+ * Keeps attachments with the results in a folder so they can be sent later: content is written under `files/`, and
+ * files on disk are hard-linked there (copied where the file system cannot link). The folder then stands on its own,
+ * and `upload` needs to read nothing outside it, so a crafted folder cannot name the project's `.env` either.
  * Returns the reference to put in the body, or undefined when the attachment cannot be sent (said once).
  */
-export function createAttachmentStore(dir: string, options: { copyFiles: boolean; warn: (line: string) => void }) {
+export function createAttachmentStore(dir: string, options: { warn: (line: string) => void }) {
   return function store(attachment: Attachment): string | undefined {
     const name = withExtension(attachment.name, attachment.contentType);
     if (attachment.path === undefined) {
@@ -42,10 +43,54 @@ export function createAttachmentStore(dir: string, options: { copyFiles: boolean
       options.warn(`attachment ${attachment.path} is ${mb(stats.size)}, over the API's 32 MB per file; not uploaded.`);
       return undefined;
     }
-    if (!options.copyFiles) return REF + attachment.path;
-    const source = attachment.path;
-    return REF + writeOnce(dir, sha256File(source), basename(source), (path) => copyFileSync(source, path));
+    // The file itself, not a symbolic link to it: link(2) would link the symlink, which `upload` then refuses.
+    const source = realpathSync(attachment.path);
+    return REF + writeOnce(dir, fileKey(source, stats), basename(attachment.path), (path) => linkOrCopy(source, path));
   };
+}
+
+/** Names one file on disk without reading it (a video can be hundreds of MB): the same file attached twice is kept once. */
+function fileKey(path: string, stats: Stats): string {
+  return sha256(Buffer.from(`${path}\0${stats.dev}:${stats.ino}:${stats.size}:${stats.mtimeMs}`));
+}
+
+// A hard link costs no copy and no space; across file systems, or where links are not allowed, a copy does.
+function linkOrCopy(source: string, target: string): void {
+  try {
+    linkSync(source, target);
+  } catch {
+    copyFileSync(source, target);
+  }
+}
+
+/** Where a file a folder names really is, or why it is not read. */
+export type FolderFile = { path: string; refused?: undefined } | { path?: undefined; refused: string };
+
+/**
+ * The one check for any code that reads a file named inside a folder (an outbox, a dry-run folder, a Qase Report):
+ * such folders are CI artifacts, passed between jobs and possibly made by a pull request, so a name in one is
+ * untrusted. The name must be relative, without `..`, and its real path (symlinks resolved) must be a file inside
+ * the folder's real path; otherwise the answer says why it is refused and nothing is read.
+ */
+export function resolveFolderFile(folder: string, name: string): FolderFile {
+  if (typeof name !== 'string' || name === '' || name.includes('\0')) return { refused: 'it is not a file name' };
+  if (posix.isAbsolute(name) || win32.isAbsolute(name)) return { refused: 'it is an absolute path, and only files inside the folder are sent' };
+  if (name.split(/[\\/]/).includes('..')) return { refused: 'it leads out of the folder with ..' };
+  let root: string;
+  let real: string;
+  try {
+    root = realpathSync(folder);
+    real = realpathSync(join(root, name));
+  } catch {
+    return { refused: 'it does not exist (or a link in its path leads nowhere)' };
+  }
+  if (!real.startsWith(root + sep)) return { refused: 'a symbolic link leads out of the folder' };
+  try {
+    if (!statSync(real).isFile()) return { refused: 'it is not a file' };
+  } catch {
+    return { refused: 'it cannot be read' };
+  }
+  return { path: real };
 }
 
 /** Writes content to `files/<hash>/<name>` unless it is there already; returns the path relative to `dir`. */
@@ -93,11 +138,15 @@ export function createAttachmentUploader(options: AttachmentUploaderOptions) {
   async function uploadAll(refs: string[]): Promise<Map<string, string>> {
     const pending: { ref: string; file: UploadFile; size: number; content: string }[] = [];
     for (const ref of refs) {
-      const path = pathOf(ref, options.dir);
-      // Removed, or replaced by something unreadable, since the result was written: its batch would fail every try.
-      const content = existsSync(path) ? (contentByRef.get(ref) ?? (await sha256Stream(path).catch(() => undefined))) : undefined;
+      const { path, refused } = folderFileOf(ref, options.dir);
+      if (path === undefined) {
+        options.warn(`attachment "${ref.slice(REF.length)}" is not sent: ${refused}. Its result is sent without it.`);
+        continue;
+      }
+      // Replaced by something unreadable since the result was written: its batch would fail every try.
+      const content = contentByRef.get(ref) ?? (await sha256Stream(path).catch(() => undefined));
       if (content === undefined) {
-        options.warn(`attachment ${path} is gone or cannot be read; its result is sent without it.`);
+        options.warn(`attachment "${ref.slice(REF.length)}" cannot be read; its result is sent without it.`);
         continue;
       }
       contentByRef.set(ref, content);
@@ -154,10 +203,9 @@ export function isAttachmentRef(value: string): boolean {
   return value.startsWith(REF);
 }
 
-/** The file a reference names, for the folder of the results it is in. */
-export function pathOf(ref: string, dir: string): string {
-  const path = ref.slice(REF.length);
-  return isAbsolute(path) ? path : join(dir, path);
+/** The file a reference names inside `dir`, checked as every file named by a folder is (see resolveFolderFile). */
+export function folderFileOf(ref: string, dir: string): FolderFile {
+  return resolveFolderFile(dir, ref.slice(REF.length));
 }
 
 function collectRefs(result: ResultBody, refs: Set<string>): void {
@@ -204,10 +252,6 @@ export function safeName(name: string): string {
 
 function sha256(content: Buffer): string {
   return createHash('sha256').update(content).digest('hex');
-}
-
-function sha256File(path: string): string {
-  return sha256(readFileSync(path));
 }
 
 function sha256Stream(path: string): Promise<string> {

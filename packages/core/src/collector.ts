@@ -8,11 +8,12 @@ import { isoTime, startTimer, stopTimer, wallClockMs } from './clock';
 import { loadConfig, resolveConfig, type Config } from './config';
 import { createDelivery } from './delivery';
 import { ConfigError } from './errors';
+import { checkNotInUse } from './folder-lock';
 import { toResultBody } from './mapping';
 import type { TestResult } from './model';
 import { openOutbox } from './outbox';
 import { createOutboxSender } from './outbox-sender';
-import { createOutput, type Output } from './output';
+import { createOutput, terminalSafe, type Output } from './output';
 import { writePage } from './report/page';
 import { createReportSession } from './report/session';
 import { planRun, runStartMs, runUrl, type RunPlan } from './run';
@@ -60,7 +61,7 @@ export function createCollector(options: unknown, context: CollectorContext): Co
   } catch (error) {
     // Never thrown into the test run. Only a ConfigError's message is known to be free of the token.
     const reason = error instanceof ConfigError ? error.message : `the configuration could not be read (${(error as Error).name}).`;
-    process.stderr.write(`qase: ${reason} Nothing is sent to Qase in this run.\n`);
+    process.stderr.write(`qase: ${terminalSafe(reason)} Nothing is sent to Qase in this run.\n`);
     return disabled(resolveConfig({ mode: 'off' }, {}, undefined));
   }
   const output = createOutput({
@@ -98,8 +99,8 @@ function createSession(config: Config, framework: string, cwd: string, env: Node
   const createdAt = wallClockMs();
   const dryRun = config.mode === 'dry-run';
   const folder = dryRun ? prepareDryRunFolder(resolve(cwd, config.report.path)) : join(resolve(cwd, config.testops.outboxPath), sessionName(createdAt));
-  const outbox = openOutbox(folder);
-  const storeAttachment = createAttachmentStore(folder, { copyFiles: dryRun, warn: output.warn });
+  const outbox = openOutbox(folder, { onSkipped: (file, skipped) => output.warn(`${join(folder, file)}: ${skipped.why}.`) });
+  const storeAttachment = createAttachmentStore(folder, { warn: output.warn });
   const delivery = createDelivery({ config, folder, output, env });
   const byStatus: Record<string, number> = {};
   let total = 0;
@@ -247,6 +248,7 @@ function createSession(config: Config, framework: string, cwd: string, env: Node
     } finally {
       stopTimer(deadline);
       delivery.close();
+      outbox.release();
     }
   }
 
@@ -279,11 +281,17 @@ function countAttachments(body: ResultBody): number {
   return (body.attachments?.length ?? 0) + inSteps(body.steps);
 }
 
-/** `.qase/outbox/20261128-215326-4242`: one folder per process, so parallel jobs and shards never share one. */
+/** `.qase/outbox/20261128-215326-4242`: one folder per collector, so parallel jobs and shards never share one. */
 function sessionName(ms: number): string {
   const stamp = isoTime(ms).replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
-  return `${stamp}-${process.pid}`;
+  // A second collector of this process in the same second gets a folder of its own: each folder has one owner.
+  const name = `${stamp}-${process.pid}`;
+  const n = (sessionsByName.get(name) ?? 0) + 1;
+  sessionsByName.set(name, n);
+  return n === 1 ? name : `${name}-${n}`;
 }
+
+const sessionsByName = new Map<string, number>();
 
 /**
  * A dry run writes a fresh folder each time. Only a folder a dry run wrote (it has a manifest) or an empty one is
@@ -296,6 +304,8 @@ function prepareDryRunFolder(folder: string): string {
   } catch {
     return folder;
   }
+  // A dry run still writing it owns it (see folder-lock.ts): clearing it would delete that run's results.
+  checkNotInUse(folder);
   if (entries.length > 0 && !entries.includes('manifest.json')) {
     throw new ConfigError(`the dry-run folder ${folder} already holds other files. Point QASE_REPORT_CONNECTION_PATH ` +
       '(report.connections.local.path) at a new or dry-run folder.');

@@ -20,7 +20,9 @@ export type ApiErrorCode =
   | 'API_SERVER'
   | 'API_NETWORK'
   | 'API_CERTIFICATE'
-  | 'API_INSECURE';
+  | 'API_INSECURE'
+  /** A 2xx whose body is not the API's JSON: the host is not the Qase API (a proxy, a login page). */
+  | 'API_BAD_ANSWER';
 
 /** What the API (or the network on the way to it) answered, in words a user can act on. */
 export class ApiError extends Error {

@@ -12,7 +12,7 @@ export { applyMetadata } from './metadata';
 export { wallClockMs } from './clock';
 export { uploadFolder } from './upload-folder';
 export type { FolderUpload } from './upload-folder';
-export { createOutput, mask } from './output';
+export { createOutput, mask, terminalSafe } from './output';
 export type { Output } from './output';
 export type { CiBuild } from './ci';
 export { defaultRunText, detectCi } from './ci';

@@ -1,28 +1,17 @@
-import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
-import { join } from 'node:path';
+import { closeSync, constants, existsSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import type { ResultBody } from './api-types';
-import type { RunPlan } from './run';
+import { resolveFolderFile } from './attachments';
+import { ConfigError } from './errors';
+import { lockFolder } from './folder-lock';
+import { checkManifest, resultProblem, type Manifest } from './folder-schema';
 
-/**
- * What a folder of results is for: enough to send it later from another process (`qase-reporters upload`).
- * Never holds the token.
- */
-export interface Manifest {
-  version: 1;
-  project: string | undefined;
-  framework: string;
-  createdAt: string;
-  run: {
-    /** Known once the run exists; until then `create` says how to create it. */
-    id?: number;
-    create?: RunPlan;
-    /** Complete the run once everything in the folder is delivered. */
-    complete: boolean;
-  };
-}
+export type { Manifest } from './folder-schema';
 
 /** A sealed group of results, sent together and removed together. */
 export interface Segment {
+  /** Its file name, for messages. */
+  readonly name: string;
   /** The results not yet settled, in the order they were written. */
   read(): ResultBody[];
   /** These ids need no further sending (confirmed by the API, or refused for good). */
@@ -31,6 +20,15 @@ export interface Segment {
   remove(): void;
   /** Sending stopped before every result was settled: the segment is handed out again later. */
   release(): void;
+}
+
+export interface OutboxOptions {
+  /**
+   * Lines of a segment that are not results we wrote (cut short by a killed process, damaged, or crafted), and
+   * lines repeating a result already in the segment: said once per segment, never sent. `count`: results lost
+   * (0 for repeats, whose result is sent once).
+   */
+  onSkipped?(segment: string, skipped: { count: number; why: string }): void;
 }
 
 /**
@@ -53,14 +51,18 @@ export interface Outbox {
   isEmpty(): boolean;
   /** Deletes the folder if nothing is left to send in it. */
   removeIfEmpty(): boolean;
+  /** Gives the folder up to the next owner (see folder-lock.ts). */
+  release(): void;
 }
 
 const MANIFEST = 'manifest.json';
 const OPEN = /^results-(\d{6})\.open\.ndjson$/;
 const SEALED = /^results-(\d{6})\.ndjson$/;
 
-export function openOutbox(dir: string): Outbox {
+/** Opens the folder as its one owner: throws a ConfigError naming the process that holds it, if one does. */
+export function openOutbox(dir: string, options: OutboxOptions = {}): Outbox {
   mkdirSync(dir, { recursive: true });
+  const lock = lockFolder(dir);
   // Continue after existing segments: an open one left by a killed process counts as sealed.
   for (const file of readdirSync(dir)) {
     const open = OPEN.exec(file);
@@ -78,7 +80,9 @@ export function openOutbox(dir: string): Outbox {
     writeManifest(manifest) {
       // Write then rename: a reader never sees half a manifest.
       const tmp = join(dir, `${MANIFEST}.tmp`);
-      writeFileSync(tmp, JSON.stringify(manifest, null, 2));
+      // `wx` on a fresh name: a crafted folder's `manifest.json.tmp` linking elsewhere is replaced, never written through.
+      rmSync(tmp, { force: true });
+      writeFileSync(tmp, JSON.stringify(manifest, null, 2), { flag: 'wx' });
       renameSync(tmp, join(dir, MANIFEST));
     },
     append(result) {
@@ -100,7 +104,7 @@ export function openOutbox(dir: string): Outbox {
     },
     takeSealed(max) {
       const taken = queue.splice(0, max).map((file) =>
-        segment(dir, file, (kept) => {
+        segment(dir, file, options, (kept) => {
           handedOut--;
           if (!kept) return;
           // Back in line where it was: the names sort in the order the segments were written.
@@ -117,33 +121,59 @@ export function openOutbox(dir: string): Outbox {
       rmSync(dir, { recursive: true, force: true });
       return true;
     },
+    release() {
+      if (fd !== undefined) closeSync(fd);
+      fd = undefined;
+      lock.release();
+    },
   };
 }
 
+/** The folder's manifest, checked against what a reporter writes (a ConfigError says what is wrong); undefined if none. */
 export function readManifest(dir: string): Manifest | undefined {
   const path = join(dir, MANIFEST);
-  return existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as Manifest) : undefined;
+  if (!existsSync(path)) return undefined;
+  let value: unknown;
+  try {
+    value = JSON.parse(readInside(dir, MANIFEST));
+  } catch (error) {
+    if (error instanceof ConfigError) throw error;
+    throw new ConfigError('manifest.json is not valid JSON, so nothing in the folder was sent. Was it edited by hand, or cut short?');
+  }
+  return checkManifest(value);
+}
+
+/**
+ * A file of the folder, read only if it is one: a crafted folder's `manifest.json` or segment that links out of the
+ * folder (to a file whose text an error message would then quote) is refused.
+ */
+export function readInside(dir: string, name: string): string {
+  const file = resolveFolderFile(dir, name);
+  if (file.path === undefined) throw new ConfigError(`${name} in ${dir} is not read: ${file.refused}.`);
+  return readFileSync(file.path, 'utf8');
 }
 
 function listSealed(dir: string): string[] {
   return readdirSync(dir).filter((f) => SEALED.test(f)).sort();
 }
 
-function segment(dir: string, file: string, onDone: (kept: boolean) => void): Segment {
+function segment(dir: string, file: string, options: OutboxOptions, onDone: (kept: boolean) => void): Segment {
   const path = join(dir, file);
   const settledPath = path.replace(/\.ndjson$/, '.settled');
+  let said = false;
   return {
+    name: file,
     read() {
-      const settled = new Set(existsSync(settledPath) ? readFileSync(settledPath, 'utf8').split('\n') : []);
-      return readFileSync(path, 'utf8')
-        .split('\n')
-        // A process killed mid-write leaves at most one partial last line; it was never confirmed, skip it.
-        .flatMap((line) => (line ? parseLine(line) : []))
-        .filter((result) => !settled.has(result.id));
+      const settled = new Set(existsSync(settledPath) ? readInside(dir, basename(settledPath)).split('\n') : []);
+      const { results, skipped } = parseSegment(readInside(dir, file));
+      if (!said) skipped.forEach((s) => options.onSkipped?.(file, s));
+      said = true;
+      return results.filter((result) => !settled.has(result.id));
     },
     settle(ids) {
       if (ids.length === 0) return;
-      const fd = openSync(settledPath, 'a');
+      // O_NOFOLLOW: a crafted folder's `.settled` linking elsewhere is not appended to.
+      const fd = openSync(settledPath, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_NOFOLLOW);
       writeSync(fd, ids.join('\n') + '\n');
       closeSync(fd);
     },
@@ -156,10 +186,45 @@ function segment(dir: string, file: string, onDone: (kept: boolean) => void): Se
   };
 }
 
-function parseLine(line: string): ResultBody[] {
-  try {
-    return [JSON.parse(line) as ResultBody];
-  } catch {
-    return [];
+/** The results of a segment, each id once, and what was skipped and why. */
+export function parseSegment(text: string): { results: ResultBody[]; skipped: { count: number; why: string }[] } {
+  const lines = text.split('\n');
+  const results: ResultBody[] = [];
+  const ids = new Set<string>();
+  const invalid: string[] = [];
+  let cut = false;
+  let repeated = 0;
+  lines.forEach((line, i) => {
+    if (line === '') return;
+    let value: unknown;
+    try {
+      value = JSON.parse(line);
+    } catch {
+      // Every line is written with its newline in one call, so only the last line can be cut short: by a process
+      // killed mid-write. That result was never complete, nor ever sent.
+      if (i === lines.length - 1) cut = true;
+      else invalid.push(`line ${i + 1} is not valid JSON`);
+      return;
+    }
+    const problem = resultProblem(value);
+    if (problem !== undefined) invalid.push(`line ${i + 1}: ${problem}`);
+    else if (ids.has((value as ResultBody).id)) repeated++;
+    else {
+      ids.add((value as ResultBody).id);
+      results.push(value as ResultBody);
+    }
+  });
+  const skipped: { count: number; why: string }[] = [];
+  if (cut) {
+    skipped.push({ count: 1, why: 'its last line is cut short (the process writing it was killed mid-write); that result was never complete and is not sent' });
   }
+  if (invalid.length > 0) {
+    const more = invalid.length > 1 ? ` (and ${invalid.length - 1} more)` : '';
+    skipped.push({ count: invalid.length, why: `${invalid.length} lines are not results a reporter writes and are not sent: ${invalid[0]}${more}` });
+  }
+  if (repeated > 0) {
+    // Nothing is lost: the result is sent once, as the API would store it once.
+    skipped.push({ count: 0, why: `${repeated} lines repeat a result id already in it; each result is sent and counted once` });
+  }
+  return { results, skipped };
 }

@@ -2,7 +2,10 @@ import { appendFileSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { isoTime } from './clock';
 
-/** Every line the reporter prints goes through here: one prefix, secrets masked, each distinct error once. */
+/**
+ * Every line the reporter prints goes through here: one prefix, secrets masked, text made safe for a terminal,
+ * each distinct error once.
+ */
 export interface Output {
   info(line: string): void;
   warn(line: string): void;
@@ -38,7 +41,7 @@ export function createOutput(options: OutputOptions): Output {
     try {
       append(logFile);
     } catch (error) {
-      write(`qase: could not write the log file ${logFile} (${(error as NodeJS.ErrnoException).code ?? String(error)}); ` +
+      write(terminalSafe(`qase: could not write the log file ${logFile} (${(error as NodeJS.ErrnoException).code ?? String(error)}); `) +
         'lines go to the console only.\n');
       logFile = undefined;
     }
@@ -46,7 +49,7 @@ export function createOutput(options: OutputOptions): Output {
   logToFile((path) => mkdirSync(dirname(path), { recursive: true }));
 
   function emit(level: string, line: string): void {
-    const text = mask(line, secrets);
+    const text = terminalSafe(mask(line, secrets));
     if (options.console) write(`qase: ${text}\n`);
     logToFile((path) => appendFileSync(path, `${isoTime()} ${level} ${text}\n`));
   }
@@ -69,4 +72,22 @@ export function mask(text: string, secrets: readonly string[]): string {
   let masked = text;
   for (const secret of secrets) masked = masked.split(secret).join('***');
   return masked;
+}
+
+// C0 and C1 controls (ESC starts colour, clear-screen, window-title and hyperlink sequences; CR and LF forge lines),
+// DEL, and the marks that reorder or hide text (bidi overrides and isolates, as in "Trojan Source").
+// eslint-disable-next-line no-control-regex
+const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+const NAMED: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+
+/**
+ * Text from a test (titles, messages) or from the API (error messages) shown for what it is: control characters
+ * and escape sequences become visible escapes (`\x1b]0;…`), so nothing a test or a server sends can colour, clear,
+ * retitle or rewrite a terminal or CI log, or forge a line of ours.
+ */
+export function terminalSafe(text: string): string {
+  return text.replace(UNSAFE, (c) => {
+    const code = c.charCodeAt(0);
+    return NAMED[c] ?? (code < 0x100 ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`);
+  });
 }

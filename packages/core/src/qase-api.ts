@@ -5,6 +5,7 @@ import { basename, resolve } from 'node:path';
 import { contentTypeOf } from './attachments';
 import type { TestMetadata } from './metadata';
 import type { Attachment } from './model';
+import { terminalSafe } from './output';
 import { withCaseIds } from './title';
 
 /** What `qase.attach` takes: files by path, or content held in memory. */
@@ -105,7 +106,7 @@ export function createWarnOnce(print: (line: string) => void): (message: string)
   return (message) => {
     if (said.has(message)) return;
     said.add(message);
-    print(`qase: ${message}`);
+    print(`qase: ${terminalSafe(message)}`);
   };
 }
 

@@ -2,6 +2,7 @@ import { appendFileSync } from 'node:fs';
 import { isAbsolute, relative } from 'node:path';
 import { value, type Env } from './ci';
 import { cliCommand } from './command';
+import { terminalSafe } from './output';
 import { notDelivered, type UploadSummary } from './summary';
 
 /** What the GitHub step summary reports: an UploadSummary, or the part of it that matters here. */
@@ -46,7 +47,8 @@ export function formatStepSummary(summary: StepSummary, env: Env): string | unde
       ? `⚠️ ${left} results were not delivered. They are kept in \`${folder}\`; send them with \`${cliCommand('upload', folder)}\`.`
       : `⚠️ ${left} results were not delivered; the job log says why.`);
   }
-  return `${lines.join('\n')}\n\n`;
+  // Run titles, folders and statuses can come from a test or a crafted folder; the log viewer renders them.
+  return `${lines.map(terminalSafe).join('\n')}\n\n`;
 }
 
 /**

@@ -1,12 +1,13 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readdirSync, realpathSync } from 'node:fs';
+import { join, sep } from 'node:path';
 import type { ResultBody } from './api-types';
 import type { Config } from './config';
 import { defaultRunText } from './ci';
 import { wallClockMs } from './clock';
 import { createDelivery } from './delivery';
 import { ConfigError } from './errors';
-import { openOutbox, readManifest } from './outbox';
+import { resultProblem } from './folder-schema';
+import { openOutbox, readInside, readManifest, type Segment } from './outbox';
 import type { Output } from './output';
 import { isReportFolder } from './report/read';
 import { reportSource } from './report/upload';
@@ -15,10 +16,12 @@ import { planRun, runUrl } from './run';
 export interface FolderUpload {
   runId: number | undefined;
   runUrl: string | undefined;
-  /** Results found in the folder that still needed sending. */
+  /** Distinct results found in the folder that still needed sending. */
   total: number;
   delivered: number;
   refused: number;
+  /** Lines or entries that are not results a reporter writes (cut short, damaged, crafted): never sent. */
+  skipped: number;
   completed: boolean;
   requests: number;
   retries: number;
@@ -29,67 +32,148 @@ export interface FolderUpload {
 /**
  * Sends what a reporter left on disk: an outbox (undelivered results of an interrupted or offline run), a dry-run
  * folder (its request bodies) or a Qase Report (ours or an official reporter's; the manifest recording its run is
- * added to it). Same pipeline as the reporters, same result ids, so sending a folder twice stores
- * nothing twice. Creates the run the folder describes if it has none yet (and records its id in the folder), and
+ * added to it). Same pipeline as the reporters, same result ids, so sending a folder twice stores nothing twice. Creates the run the folder describes if it has none yet (and records its id in the folder), and
  * completes it once everything is delivered when the folder says so.
+ *
+ * The folder is untrusted input (a CI artifact, possibly from a pull request): the manifest and every result are
+ * checked before use, attachments are read only from inside the folder, and the folder is locked while it is sent,
+ * so a reporter still writing it or a second upload cannot send it at the same time.
  */
 export async function uploadFolder(dir: string, config: Config, context: { output: Output; env: Readonly<Record<string, string | undefined>> }): Promise<FolderUpload> {
-  const report = isReportFolder(dir) ? reportSource(dir, config, context.output.warn) : undefined;
-  const manifest = readManifest(dir) ?? report?.manifest;
-  if (!manifest) {
+  const { output } = context;
+  // Checked before anything is written: a folder without a manifest gets no lock file either.
+  const report = isReportFolder(dir);
+  if (!report && !existsSync(join(dir, 'manifest.json'))) {
     throw new ConfigError(`${dir} has no manifest.json or run.json, so it is not a folder a reporter wrote. ` +
       'Pass the folder named in the run summary: the outbox (.qase/outbox/…), the dry-run folder (qase-dry-run) ' +
       'or the report (build/qase-report).');
   }
-  const outbox = openOutbox(dir);
-  const project = config.testops.project!;
-  // Run by the CLI, where nothing else keeps the process alive while a resend waits.
-  const delivery = createDelivery({ config, folder: dir, output: context.output, env: context.env, keepAlive: true });
+  let skipped = 0;
+  const skip = (where: string, count: number, why: string) => {
+    skipped += count;
+    output.warn(`${where}: ${why}.`);
+  };
+  const outbox = openOutbox(dir, { onSkipped: (file, s) => skip(file, s.count, s.why) });
   try {
-    delivery.runId = config.testops.run.id ?? manifest.run.id;
-    if (delivery.runId === undefined) {
-      const plan = manifest.run.create ?? planRun(config, wallClockMs(), defaultRunText(context.env, wallClockMs()));
-      if ((await delivery.openRun(plan)) !== undefined) {
-        // Recorded at once, so a second upload of this folder goes to the same run and its result ids match.
-        outbox.writeManifest({ ...manifest, run: { ...manifest.run, id: delivery.runId, create: undefined } });
+    // Read again under the lock: another upload may have created the run, or sent everything, meanwhile.
+    const source = report ? reportSource(dir, config, output.warn) : undefined;
+    const manifest = readManifest(dir) ?? source?.manifest;
+    if (!manifest) {
+      outbox.removeIfEmpty();
+      throw new ConfigError(`${dir} was sent by another upload meanwhile; nothing is left in it.`);
+    }
+    const project = config.testops.project!;
+    // Run by the CLI, where nothing else keeps the process alive while a resend waits.
+    const delivery = createDelivery({ config, folder: dir, output, env: context.env, keepAlive: true });
+    try {
+      delivery.runId = config.testops.run.id ?? manifest.run.id;
+      if (delivery.runId === undefined) {
+        const plan = manifest.run.create ?? planRun(config, wallClockMs(), defaultRunText(context.env, wallClockMs()));
+        if ((await delivery.openRun(plan)) !== undefined) {
+          // Recorded at once, so a second upload of this folder goes to the same run and its result ids match.
+          outbox.writeManifest({ ...manifest, run: { ...manifest.run, id: delivery.runId, create: undefined } });
+        }
       }
+      // A result id seen in an earlier segment or request file: the API stores it once, so it is sent and counted once.
+      const seen = new Set<string>();
+      const distinct = (where: string, results: readonly ResultBody[]): ResultBody[] => {
+        const fresh = results.filter((r) => !seen.has(r.id) && Boolean(seen.add(r.id)));
+        if (fresh.length < results.length) {
+          skip(where, 0, `${results.length - fresh.length} results repeat a result id already sent from this folder; each is sent and counted once`);
+        }
+        return fresh;
+      };
+      let total = 0;
+      let done = delivery.runId !== undefined && delivery.ready();
+      for (const segment of outbox.takeSealed(Infinity)) {
+        const results = distinct(segment.name, segment.read());
+        total += results.length;
+        if (done) done = await delivery.deliverSegment(onlyThese(segment, results));
+      }
+      for (const { name, results } of source ? reportChunks(source.chunks()) : readRequests(dir, skip)) {
+        const fresh = distinct(name, results);
+        total += fresh.length;
+        if (done) done = await delivery.deliver(fresh, () => undefined);
+      }
+      const complete = done && (config.testops.run.id === undefined ? manifest.run.complete : config.testops.run.complete);
+      const completed = complete ? await delivery.completeRun() : false;
+      // A delivered outbox goes; a dry run or a report stays, to be looked at.
+      if (!report && !existsSync(join(dir, 'requests'))) outbox.removeIfEmpty();
+      const counts = delivery.counts();
+      return {
+        runId: delivery.runId,
+        runUrl: delivery.runId === undefined ? undefined : runUrl(config.testops.api.appUrl, project, delivery.runId),
+        total,
+        delivered: counts.delivered,
+        refused: counts.refused,
+        skipped,
+        completed,
+        requests: counts.requests,
+        retries: counts.retries,
+        stoppedBy: delivery.fatal()?.message,
+      };
+    } finally {
+      delivery.close();
     }
-    let total = 0;
-    let done = delivery.runId !== undefined && delivery.ready();
-    for (const segment of outbox.takeSealed(Infinity)) {
-      total += segment.read().length;
-      if (done) done = await delivery.deliverSegment(segment);
-    }
-    for (const results of report ? report.chunks() : readRequests(dir)) {
-      total += results.length;
-      if (done) done = await delivery.deliver(results, () => undefined);
-    }
-    const complete = done && (config.testops.run.id === undefined ? manifest.run.complete : config.testops.run.complete);
-    const completed = complete ? await delivery.completeRun() : false;
-    // A delivered outbox goes; a dry run or a report stays, to be looked at.
-    if (!report && !existsSync(join(dir, 'requests'))) outbox.removeIfEmpty();
-    const counts = delivery.counts();
-    return {
-      runId: delivery.runId,
-      runUrl: delivery.runId === undefined ? undefined : runUrl(config.testops.api.appUrl, project, delivery.runId),
-      total,
-      delivered: counts.delivered,
-      refused: counts.refused,
-      completed,
-      requests: counts.requests,
-      retries: counts.retries,
-      stoppedBy: delivery.fatal()?.message,
-    };
   } finally {
-    delivery.close();
+    outbox.release();
   }
 }
 
-/** The request bodies of a dry run, in the order they were written, one file in memory at a time. */
-export function* readRequests(dir: string): Generator<ResultBody[]> {
+/** The segment as delivery sees it (it is delivered once here): only results not already sent from an earlier one. */
+function onlyThese(segment: Segment, results: ResultBody[]): Segment {
+  return { ...segment, read: () => results };
+}
+
+/** A report's results, named for the lines that speak of them. */
+function* reportChunks(chunks: Iterable<ResultBody[]>): Generator<{ name: string; results: ResultBody[] }> {
+  for (const results of chunks) yield { name: 'results', results };
+}
+
+/**
+ * The request bodies of a dry run, in the order they were written, one file in memory at a time. An entry that is
+ * not a result a reporter writes is skipped and said, never sent.
+ */
+export function* readRequests(dir: string, skip: (where: string, count: number, why: string) => void): Generator<{ name: string; results: ResultBody[] }> {
   const folder = join(dir, 'requests');
   if (!existsSync(folder)) return;
-  for (const name of readdirSync(folder).filter((n) => n.endsWith('.json')).sort()) {
-    yield (JSON.parse(readFileSync(join(folder, name), 'utf8')) as { results: ResultBody[] }).results;
+  // Not even the names of another folder's files are listed (they would be printed below).
+  if (!realpathSync(folder).startsWith(realpathSync(dir) + sep)) {
+    skip('requests', 1, 'it is a symbolic link out of the folder, so nothing in it is read or sent');
+    return;
+  }
+  for (const file of readdirSync(folder).filter((n) => n.endsWith('.json')).sort()) {
+    const name = `requests/${file}`;
+    let text: string;
+    try {
+      text = readInside(dir, name);
+    } catch (error) {
+      skip(name, 1, `it is not sent: ${(error as Error).message}`);
+      continue;
+    }
+    let body: unknown;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      skip(name, 1, 'it is not valid JSON (cut short, or edited by hand); it is not sent');
+      continue;
+    }
+    const list = (body as { results?: unknown } | null)?.results;
+    if (!Array.isArray(list)) {
+      skip(name, 1, 'it holds no "results" list, so it is not a request a dry run writes; it is not sent');
+      continue;
+    }
+    const results: ResultBody[] = [];
+    const invalid: string[] = [];
+    list.forEach((value, i) => {
+      const problem = resultProblem(value);
+      if (problem === undefined) results.push(value as ResultBody);
+      else invalid.push(`results[${i}]: ${problem}`);
+    });
+    if (invalid.length > 0) {
+      const more = invalid.length > 1 ? ` (and ${invalid.length - 1} more)` : '';
+      skip(name, invalid.length, `${invalid.length} entries are not results a reporter writes and are not sent: ${invalid[0]}${more}`);
+    }
+    yield { name, results };
   }
 }

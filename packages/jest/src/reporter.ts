@@ -1,5 +1,5 @@
 import type { AggregatedResult, Config, Reporter, Test, TestCaseResult, TestResult as FileResult } from '@jest/reporters';
-import { createCollector } from '@qase-reporters/core';
+import { createCollector, terminalSafe } from '@qase-reporters/core';
 import type { Collector, TestMetadata } from '@qase-reporters/core';
 import { toTestResults } from './result';
 import { closeTransport, openTransport, readLines } from './transport';
@@ -48,7 +48,7 @@ export class QaseReporter implements Reporter {
       for (const result of results) this.#collector.add(result);
     } catch (error) {
       // A reporter that throws here fails Jest's run; losing one file's results is the smaller harm.
-      console.error(`qase: the results of ${test.path} could not be read and are not sent (${(error as Error).message}).`);
+      console.error(`qase: ${terminalSafe(`the results of ${test.path} could not be read and are not sent (${(error as Error).message}).`)}`);
     }
   }
 
@@ -64,7 +64,7 @@ export class QaseReporter implements Reporter {
     try {
       return readLines(this.#dir, testPath);
     } catch (error) {
-      console.error(`qase: could not read what the tests of ${testPath} said through qase.* (${(error as Error).message}); their results are sent without it.`);
+      console.error(`qase: ${terminalSafe(`could not read what the tests of ${testPath} said through qase.* (${(error as Error).message}); their results are sent without it.`)}`);
       return new Map();
     }
   }

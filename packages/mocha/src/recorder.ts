@@ -2,7 +2,7 @@
 // worker with --parallel (see transport.ts). Also the listener that `qase.*` calls of the running test record into.
 import { Runner } from 'mocha';
 import type { Hook, Runnable, Suite, Test } from 'mocha';
-import type { TestError, TestMetadata, TestResult } from '@qase-reporters/core';
+import { terminalSafe, type TestError, type TestMetadata, type TestResult } from '@qase-reporters/core';
 import { wallClockMs } from '@qase-reporters/core';
 import { listen } from './qase';
 import { toError, toTestResult } from './result';
@@ -142,7 +142,7 @@ export function recordResults(runner: Runner, options: RecorderOptions): void {
         handler(...(args as never[]));
       } catch (error) {
         // A listener that throws would break Mocha's run; one lost result is the smaller harm.
-        process.stderr.write(`qase: could not record a result (${(error as Error).message}); it is not sent.\n`);
+        process.stderr.write(`qase: could not record a result (${terminalSafe((error as Error).message)}); it is not sent.\n`);
       } finally {
         muted = false;
       }

@@ -1,5 +1,5 @@
 import type { FullConfig, FullResult, Reporter, TestCase, TestResult as Attempt } from '@playwright/test/reporter';
-import { createCollector } from '@qase-reporters/core';
+import { createCollector, terminalSafe } from '@qase-reporters/core';
 import type { Collector, TestResult } from '@qase-reporters/core';
 import { toTestResult } from './result';
 import { versionNotice } from './version-notice';
@@ -63,7 +63,7 @@ export class QaseReporter implements Reporter {
       else this.#collector.add(result);
     } catch (error) {
       // An error thrown from a reporter fails Playwright's run; losing one result is the smaller harm.
-      process.stderr.write(`qase: the result of "${test.title}" could not be read and is not sent (${(error as Error).message}).\n`);
+      process.stderr.write(`qase: ${terminalSafe(`the result of "${test.title}" could not be read and is not sent (${(error as Error).message}).`)}\n`);
     }
   }
 

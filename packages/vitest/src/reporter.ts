@@ -1,4 +1,4 @@
-import { createCollector, loadConfig } from '@qase-reporters/core';
+import { createCollector, loadConfig, terminalSafe } from '@qase-reporters/core';
 import type { Collector } from '@qase-reporters/core';
 import type { UserConsoleLog } from 'vitest';
 import type { Reporter, TestCase, Vitest } from 'vitest/node';
@@ -55,7 +55,7 @@ export class QaseReporter implements Reporter {
       for (const result of toTestResults(test, { projectParam, logs })) this.#collector.add(result);
     } catch (error) {
       // A throwing reporter fails Vitest's run; losing one test's result is the smaller harm.
-      process.stderr.write(`qase: the result of "${test.fullName}" could not be read and is not sent (${(error as Error).message}).\n`);
+      process.stderr.write(`qase: ${terminalSafe(`the result of "${test.fullName}" could not be read and is not sent (${(error as Error).message}).`)}\n`);
     }
   }
 

@@ -256,8 +256,15 @@ export const apiHost: Kind<Address> = {
 // Plain HTTP to a host that is not loopback is not refused here: the results are kept instead (see config.ts).
 function toAddress(host: string, where: string): Address {
   const example = 'Use a host like example.qase.io, or a full URL like https://api.example.com.';
+  // A user name and password in the URL are never printed back: the message shows `***` in their place.
+  const shown = quote(host.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/]*@/i, '$1***@'));
   if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(host)) {
-    if (!HOST_NAME.test(host)) fail(`${where} is ${quote(host)}, not a host name. ${example}`);
+    // `127.0.0.1:4711` would become the cloud host `api-127.0.0.1:4711`, which is no address at all.
+    if (/^(?:\d+\.\d+\.\d+\.\d+|localhost|\[[\d:a-f]+\])(?::\d+)?$/i.test(host)) {
+      fail(`${where} is ${shown}, an address without a scheme. Write the full URL: http://${host} for a server on this ` +
+        'machine (plain http:// is allowed only for 127.0.0.1, ::1 and localhost), https://… for any other.');
+    }
+    if (!HOST_NAME.test(host)) fail(`${where} is ${shown}, not a host name. ${example}`);
     if (host === 'qase.io') return QASE_CLOUD;
     return { baseUrl: `https://api-${host}`, appUrl: `https://${host}` };
   }
@@ -265,13 +272,16 @@ function toAddress(host: string, where: string): Address {
   try {
     url = new URL(host);
   } catch {
-    return fail(`${where} is ${quote(host)}, not a valid URL. ${example}`);
+    return fail(`${where} is ${shown}, not a valid URL. ${example}`);
+  }
+  if (url.username || url.password) {
+    fail(`${where} is ${shown}; the URL may not carry a user name or password (the API takes the token alone). ${example}`);
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    fail(`${where} is ${quote(host)}; only https:// URLs are allowed. ${example}`);
+    fail(`${where} is ${shown}; only https:// URLs are allowed. ${example}`);
   }
-  if (url.username || url.password || url.search || url.hash) {
-    fail(`${where} is ${quote(host)}; the URL may not carry credentials, a query or a fragment. ${example}`);
+  if (url.search || url.hash) {
+    fail(`${where} is ${shown}; the URL may not carry credentials, a query or a fragment. ${example}`);
   }
   const baseUrl = host.replace(/\/+$/, '');
   // As the official reporters do: the app lives where the API is, with a leading `api.` label read as `app.`.

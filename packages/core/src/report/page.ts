@@ -1,8 +1,7 @@
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
-import { basename, isAbsolute, join, relative, sep } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { readFileSync, realpathSync, statSync, writeFileSync } from 'node:fs';
+import { basename, join, relative, sep } from 'node:path';
 import type { ResultBody, StepBody } from '../api-types';
-import { contentTypeOf, isAttachmentRef, pathOf } from '../attachments';
+import { contentTypeOf, folderFileOf, isAttachmentRef } from '../attachments';
 import { ConfigError } from '../errors';
 import { readManifest } from '../outbox';
 import { readRequests } from '../upload-folder';
@@ -90,7 +89,7 @@ export function readPageData(dir: string): PageData {
     kind: 'dry run',
     startMs: Date.parse(manifest.createdAt) || undefined,
     durationMs: undefined,
-    results: [...readRequests(dir)].flat().map(toPage),
+    results: [...readRequests(dir, () => undefined)].flatMap((request) => request.results).map(toPage),
   };
 }
 
@@ -134,18 +133,19 @@ function toPageStep(step: StepBody, dir: string): PageStep {
 }
 
 function toPageAttachments(refs: string[] | undefined, dir: string): PageAttachment[] {
-  return (refs ?? []).filter(isAttachmentRef).map((ref) => {
-    const path = pathOf(ref, dir);
+  const root = realpathSync(dir);
+  return (refs ?? []).filter(isAttachmentRef).flatMap((ref) => {
+    // Only files inside the folder are shown or linked, by the one check every folder read goes through: the page is
+    // passed around, and a crafted folder must not put another file of this machine into it.
+    const { path } = folderFileOf(ref, dir);
+    if (path === undefined) return [];
     const type = contentTypeOf(path);
-    const inside = relative(dir, path);
-    const href = inside.startsWith('..') || isAbsolute(inside)
-      ? pathToFileURL(path).href
-      : inside.split(sep).map(encodeURIComponent).join('/');
+    const href = relative(root, path).split(sep).map(encodeURIComponent).join('/');
     // Report copies are named `<uuid>-<name>`: the name is what the test attached.
     const attachment: PageAttachment = { name: basename(path).replace(/^[0-9a-f]{8}-(?:[0-9a-f]{4}-){3}[0-9a-f]{12}-/, ''), href, type };
     const text = isText(type) ? readSmallText(path) : undefined;
     if (text !== undefined) attachment.text = text;
-    return attachment;
+    return [attachment];
   });
 }
 

@@ -43,6 +43,8 @@ export function decide(failure: Failure, attempt: number, nowMs: number, random:
   const { status } = failure;
   // An untrusted certificate stays untrusted: resending cannot help, a CA (NODE_EXTRA_CA_CERTS) can.
   if (failure.code === 'API_CERTIFICATE') return { action: 'stop' };
+  // A 2xx that is not the API's JSON (a proxy's login page, another server): the host is wrong, as with a redirect.
+  if (failure.code === 'API_BAD_ANSWER') return { action: 'stop' };
   if (status === undefined || TRANSIENT.has(status)) {
     const delayMs = retryDelayMs(attempt, failure.retryAfter, nowMs, random, policy);
     return delayMs === undefined ? { action: 'cool-down', delayMs: COOL_DOWN_MS } : { action: 'retry', delayMs };

@@ -1,7 +1,7 @@
 // Attachments on their way to the emulator: uploaded once per content, too large ones skipped and named, a full
 // storage stops attachments but not results, and `uploadAttachments: false` sends none.
 import { createHash } from 'node:crypto';
-import { mkdirSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startEmulator, type Emulator } from '@qase-reporters/emulator';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -55,6 +55,16 @@ describe('attachments', () => {
     }
   });
 
+  it('sends a file attached through a symbolic link: the outbox keeps the file itself', async () => {
+    const target = join(cwd, 'real-trace.txt');
+    writeFileSync(target, 'trace behind a link');
+    symlinkSync(target, join(cwd, 'trace.txt'));
+    const [result] = makeResults(1, () => ({ attachments: [{ name: 'trace', contentType: 'text/plain', path: join(cwd, 'trace.txt') }] }));
+    const summary = await report(cwd, qaseEnv(emulator), [result]);
+    expect(summary.delivered).toBe(1);
+    expect(emulator.state().attachments.map((a) => [a.filename, a.sha256])).toEqual([['trace.txt', sha256('trace behind a link')]]);
+  });
+
   it('sends at most 20 files per request', async () => {
     const results = makeResults(45, (i) => ({ attachments: [{ name: `log-${i}.txt`, contentType: 'text/plain', content: `log ${i}` }] }));
     await report(cwd, qaseEnv(emulator), results);
@@ -81,7 +91,7 @@ describe('attachments', () => {
     expect(readLog(cwd)).toMatch(/warn attachment .*huge-video\.webm is 33\.0 MB, over the API's 32 MB per file; not uploaded\./);
   });
 
-  it('sends the result without a folder attached by path, or a file replaced by a folder before the upload', async () => {
+  it('sends the result without a folder attached by path, and a file as it was when the result was kept', async () => {
     const folder = join(cwd, 'screenshots');
     mkdirSync(folder);
     const replaced = join(cwd, 'trace.txt');
@@ -92,17 +102,16 @@ describe('attachments', () => {
     const collector = createCollector({}, { framework: 'pipeline', cwd, env: qaseEnv(emulator) });
     collector.startRun();
     collector.add(result);
+    // The outbox holds its own link (or copy) of the file: what the test attached is what is sent.
     rmSync(replaced);
     mkdirSync(replaced);
     const summary = await collector.end();
     const state = emulator.state();
     expect(summary).toMatchObject({ total: 1, delivered: 1 });
     expect(storedIds(state)).toEqual([result.id]);
-    expect(storedBodies()[0].attachments ?? []).toEqual([]);
-    expect(countRequests(state, 'POST', ATTACHMENT_PATH)).toBe(0);
-    const log = readLog(cwd);
-    expect(log).toContain(`warn attachment ${folder} is not a file; not uploaded.`);
-    expect(log).toContain(`warn attachment ${replaced} is gone or cannot be read; its result is sent without it.`);
+    expect(state.attachments.map((a) => a.filename)).toEqual(['trace.txt']);
+    expect(storedBodies()[0].attachments).toEqual([state.attachments[0].hash]);
+    expect(readLog(cwd)).toContain(`warn attachment ${folder} is not a file; not uploaded.`);
   });
 
   it('stops uploading attachments when the storage is full (507), and still sends every result', async () => {
