@@ -9,10 +9,11 @@ import type { QaseApi, TestMetadata } from '@qase-reporters/core';
 import { DATA_ANNOTATION, EXPECTED_RESULT_ANNOTATION, METADATA_CONTENT_TYPE } from './transport';
 import type { MetadataMessage } from './transport';
 
-export interface Qase extends QaseApi<Qase> {
-  /** A Playwright `test.step` that also carries Qase's expected result and input data. */
-  step<T>(title: string, body: () => T | Promise<T>, expectedResult?: string, data?: string): Promise<T>;
-}
+/**
+ * `await test.step(qase.step('Click', 'Clicked', 'data'), async () => …)` is the official form; `await
+ * qase.step('Click', async () => …, 'Clicked', 'data')` runs a Playwright `test.step` itself.
+ */
+export type Qase = QaseApi<Qase>;
 
 const warnOnce = createWarnOnce((line) => console.warn(line));
 
@@ -43,9 +44,9 @@ function record(method: string, { attachments, steps: _steps, ...message }: Test
   }
 }
 
-async function step<T>(title: string, body: () => T | Promise<T>, expectedResult?: string, data?: string): Promise<T> {
+function step(title: string, body: () => unknown, expectedResult?: string, data?: string): unknown {
   if (!currentTest('step', 'ran without recording a step')) return body();
-  const location = callerLocation(step);
+  const location = callerLocation();
   return test.step(title, async (stepInfo) => {
     // Step annotations reach the reporter with the step's end, also through blob reports.
     if (expectedResult !== undefined) stepInfo.annotations.push({ type: EXPECTED_RESULT_ANNOTATION, description: expectedResult });
@@ -55,17 +56,18 @@ async function step<T>(title: string, body: () => T | Promise<T>, expectedResult
 }
 
 /**
- * Where the test called `fn`. Playwright records a step's location from the stack it sees, which for a wrapped
- * `test.step` is ours (or none), so its reports would link every `qase.step` to this file.
+ * Where the test called `qase.step`: the first frame outside this package. Playwright records a step's location
+ * from the stack it sees, which for a wrapped `test.step` is ours (or none), so its reports would link every
+ * `qase.step` to this package.
  */
-function callerLocation(fn: (...args: never[]) => unknown): Location | undefined {
-  const holder: { stack?: string } = {};
-  Error.captureStackTrace(holder, fn);
-  const frame = holder.stack?.split('\n')[1]?.trim() ?? '';
+function callerLocation(): Location | undefined {
+  const ours = /[\\/](@qase-reporters[\\/](core|playwright)|packages[\\/](core|playwright))[\\/]dist[\\/]/;
+  const frame = new Error().stack?.split('\n').slice(1).map((line) => line.trim())
+    .find((line) => !ours.test(line) && !line.includes('node:internal')) ?? '';
   const match = /\((.+):(\d+):(\d+)\)$/.exec(frame) ?? /^at (?:async )?(.+):(\d+):(\d+)$/.exec(frame);
   if (!match) return undefined;
   const file = match[1].startsWith('file://') ? fileURLToPath(match[1]) : match[1];
   return { file, line: Number(match[2]), column: Number(match[3]) };
 }
 
-export const qase = createQaseApi<Qase>({ record, warn: warnOnce }, { step });
+export const qase = createQaseApi<Qase>({ record, warn: warnOnce, step });

@@ -1,7 +1,9 @@
 import type { FullConfig, FullResult, Reporter, TestCase, TestResult as Attempt } from '@playwright/test/reporter';
-import { createCollector } from '@qase-reporters/core';
-import type { Collector, TestResult } from '@qase-reporters/core';
+import { createCollector, networkOptionsOf } from '@qase-reporters/core';
+import type { Collector, Config, TestResult } from '@qase-reporters/core';
 import { toTestResult } from './result';
+import type { TranslateOptions } from './result';
+import { NETWORK_ENV } from './transport';
 
 /** Playwright adds these to every reporter's options; they are not the user's, so they are not checked as such. */
 interface PlaywrightOptions {
@@ -15,7 +17,7 @@ interface PlaywrightOptions {
 export class QaseReporter implements Reporter {
   readonly #collector: Collector;
   readonly #mode: string | undefined;
-  #projectParam = false;
+  readonly #translate: Omit<TranslateOptions, 'logs'>;
   /** stdout and stderr of running attempts, in arrival order, when `captureLogs` is on. */
   readonly #logs = new Map<Attempt, string[]>();
   /**
@@ -28,6 +30,11 @@ export class QaseReporter implements Reporter {
     const { configDir: _configDir, _mode, _commandHash, ...own } = options as PlaywrightOptions & Record<string, unknown>;
     this.#mode = _mode;
     this.#collector = createCollector(own, { framework: 'playwright' });
+    const { config } = this.#collector;
+    this.#translate = frameworkOptions(config);
+    const network = config.mode === 'off' ? undefined : networkOptionsOf(config);
+    // Playwright starts its workers after constructing reporters; they inherit the environment (see fixture.ts).
+    if (network) process.env[NETWORK_ENV] = JSON.stringify(network);
   }
 
   // Our output is a summary at the end; saying so lets Playwright add its default terminal reporter when ours is
@@ -38,7 +45,6 @@ export class QaseReporter implements Reporter {
 
   onBegin(config: FullConfig): void {
     if (this.#mode === 'list') return;
-    this.#projectParam = config.projects.length > 1;
     if (this.#mode !== 'merge') this.#collector.startRun({ shard: config.shard ?? undefined });
   }
 
@@ -54,7 +60,7 @@ export class QaseReporter implements Reporter {
     const logs = this.#logs.get(attempt)?.join('');
     this.#logs.delete(attempt);
     try {
-      const result = toTestResult(test, attempt, { projectParam: this.#projectParam, logs });
+      const result = toTestResult(test, attempt, { ...this.#translate, logs });
       if (!result) return;
       if (this.#mode === 'merge') this.#held.push(result);
       else this.#collector.add(result);
@@ -80,4 +86,21 @@ export class QaseReporter implements Reporter {
     chunks.push(chunk.toString());
     this.#logs.set(attempt, chunks);
   }
+}
+
+/**
+ * The official reporter's `framework` options (`browser.addAsParameter`, `browser.parameterName`, `markAsFlaky`),
+ * with its defaults: no browser parameter, no `is_flaky`. Config types them once the configuration work lands.
+ */
+function frameworkOptions(config: Config): Omit<TranslateOptions, 'logs'> {
+  const framework = (config as { framework?: { playwright?: PlaywrightFramework } }).framework?.playwright;
+  return {
+    browserParameter: framework?.browser?.addAsParameter ? framework.browser.parameterName || 'browser' : undefined,
+    markAsFlaky: framework?.markAsFlaky === true,
+  };
+}
+
+interface PlaywrightFramework {
+  browser?: { addAsParameter?: boolean; parameterName?: string };
+  markAsFlaky?: boolean;
 }

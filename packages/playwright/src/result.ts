@@ -2,13 +2,14 @@
 import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import type { Suite, TestCase, TestResult as Attempt, TestStep } from '@playwright/test/reporter';
-import { applyMetadata, createTestResult, mergeMetadata, parseCaseIds, toSignature } from '@qase-reporters/core';
+import { applyMetadata, createTestResult, failureStatus, mergeMetadata, parseCaseIds, toSignature } from '@qase-reporters/core';
 import type { Attachment, Status, Step, StepStatus, TestError, TestMetadata, TestResult } from '@qase-reporters/core';
 import {
   CASE_ID_ANNOTATION,
   DATA_ANNOTATION,
   EXPECTED_RESULT_ANNOTATION,
   METADATA_CONTENT_TYPE,
+  REQUEST_STEPS_CONTENT_TYPE,
   SUITE_ANNOTATION,
 } from './transport';
 import type { MetadataMessage } from './transport';
@@ -17,13 +18,21 @@ type PlaywrightAttachment = Attempt['attachments'][number];
 type Annotation = Attempt['annotations'][number];
 
 export interface TranslateOptions {
-  /** Send the project name as the `project` parameter (the config has several projects). */
-  projectParam: boolean;
+  /**
+   * `framework.browser.addAsParameter`: the parameter name (`framework.browser.parameterName`, default `browser`)
+   * under which the project's name is sent, and left out of the suite path, as the official reporter does.
+   */
+  browserParameter?: string;
+  /** `framework.markAsFlaky`: a retry that passed gets the `is_flaky` field. */
+  markAsFlaky: boolean;
   /** stdout and stderr of the attempt, when `captureLogs` is on. */
   logs?: string;
 }
 
-/** Playwright's status → Qase's. A timeout or an interruption is a test that did not pass. */
+/**
+ * Playwright's status → Qase's. A timeout or an interruption is a test that did not pass; a failure is `failed` or
+ * `invalid` by its error (see `failureStatus`).
+ */
 const STATUS: Record<Attempt['status'], Status> = {
   passed: 'passed',
   failed: 'failed',
@@ -38,24 +47,29 @@ export function toTestResult(test: TestCase, attempt: Attempt, options: Translat
   if (metadata.ignore) return undefined;
   const { title, caseIds } = parseCaseIds(test.title);
   const annotatedIds = annotatedCaseIds(attempt.annotations);
-  const status = toStatus(test.expectedStatus, attempt.status);
+  const status = toStatus(test.expectedStatus, attempt);
   const startTimeMs = attempt.startTime.getTime();
   const durationMs = Math.max(0, attempt.duration);
   const claimed = new Set<PlaywrightAttachment>();
-  const steps = toSteps(attempt.steps, { claimed, endTimeMs: startTimeMs + durationMs });
-  const project = options.projectParam ? projectOf(test) : undefined;
+  const steps = [...toSteps(attempt.steps, { claimed, endTimeMs: startTimeMs + durationMs }), ...readRequestSteps(attempt.attachments)];
+  const project = options.browserParameter === undefined ? undefined : projectOf(test);
+  const browser: Record<string, string> = project ? { [options.browserParameter as string]: project } : {};
   const result = createTestResult({
     title,
-    ...identify(test, attempt.annotations, metadata, [annotatedIds, metadata.caseIds ?? [], caseIds]),
+    ...identify(test, attempt.annotations, metadata, [annotatedIds, metadata.caseIds ?? [], caseIds], browser),
     caseIds: unique([...caseIds, ...annotatedIds]),
     status,
     startTimeMs,
     durationMs,
     endTimeMs: startTimeMs + durationMs,
-    error: status === 'failed' ? toError(attempt) : undefined,
+    error: status === 'failed' || status === 'invalid' ? toError(attempt) : undefined,
     steps,
-    attachments: attempt.attachments.filter((a) => !claimed.has(a) && !isMetadata(a)).map(toAttachment),
-    params: project ? { project } : {},
+    attachments: attempt.attachments.filter((a) => !claimed.has(a) && !isMetadata(a) && !isRequestSteps(a)).map(toAttachment),
+    params: browser,
+    // As the official reporter marks it: a pass on a retry.
+    fields: options.markAsFlaky && status === 'passed' && attempt.retry > 0 ? { is_flaky: 'true' } : {},
+    // Playwright's own tags (`test('…', { tag: '@smoke' })`), without the `@` Playwright requires.
+    tags: test.tags.map((tag) => tag.replace(/^@/, '')),
     thread: String(attempt.parallelIndex),
     retry: attempt.retry,
     flaky: status === 'passed' && test.outcome() === 'flaky',
@@ -65,9 +79,16 @@ export function toTestResult(test: TestCase, attempt: Attempt, options: Translat
   return applyMetadata(result, { ...metadata, suite: undefined });
 }
 
-export function toStatus(expected: TestCase['expectedStatus'], actual: Attempt['status']): Status {
+export function toStatus(expected: TestCase['expectedStatus'], attempt: Pick<Attempt, 'status' | 'errors'>): Status {
+  const actual = attempt.status;
   // test.fail(): Playwright counts the failure as the expected outcome and a pass as a failure, and so do we.
   if (expected === 'failed' && (actual === 'passed' || actual === 'failed')) return actual === 'failed' ? 'passed' : 'failed';
+  if (actual === 'failed' && attempt.errors.length > 0) {
+    // The official reporter's input: every message, then every stack, as written (colour codes included).
+    const message = attempt.errors.flatMap((e) => (e.message === undefined ? [] : [e.message])).join('\n\n');
+    const stack = attempt.errors.flatMap((e) => (e.stack === undefined ? [] : [e.stack])).join('\n\n');
+    return failureStatus({ message: message || 'Test failed', stack }, actual);
+  }
   return STATUS[actual];
 }
 
@@ -90,6 +111,21 @@ function isMetadata(attachment: PlaywrightAttachment): boolean {
   return attachment.contentType === METADATA_CONTENT_TYPE;
 }
 
+function isRequestSteps(attachment: PlaywrightAttachment): boolean {
+  return attachment.contentType === REQUEST_STEPS_CONTENT_TYPE;
+}
+
+/** The network profiler's steps (fixture.ts), after the test's own, as the official reporter adds them. */
+function readRequestSteps(attachments: readonly PlaywrightAttachment[]): Step[] {
+  return attachments.filter(isRequestSteps).flatMap((attachment) => {
+    try {
+      return JSON.parse(attachment.body?.toString('utf8') ?? '[]') as Step[];
+    } catch {
+      return [];
+    }
+  });
+}
+
 function annotatedCaseIds(annotations: readonly Annotation[]): number[] {
   return annotations
     .filter((a) => a.type.toLowerCase() === CASE_ID_ANNOTATION && a.description !== undefined)
@@ -106,20 +142,23 @@ function unique(ids: readonly number[]): number[] {
  * test's title path: project (when named), file (relative to testDir, with `/`), describe blocks and the title as
  * written (`(Qase ID: …)` included). The path sent leaves out every level equal to that title; the signature keeps
  * them, with the case ids of the first source that has any (annotation, `qase.id`, title) and the parameters of
- * `qase.parameters` (not the group parameters, nor our `project` parameter).
+ * `qase.parameters` and the browser parameter (not the group parameters). With the browser parameter, the project
+ * is no suite level.
  */
 function identify(
   test: TestCase,
   annotations: readonly Annotation[],
   meta: TestMetadata,
   idSources: ReadonlyArray<readonly number[]>,
+  browser: Record<string, string>,
 ): Pick<TestResult, 'suitePath' | 'signature'> {
   const annotated = annotations.flatMap((a) => (a.type.toLowerCase() === SUITE_ANNOTATION && a.description ? [a.description] : []));
-  const suites = annotated.length > 0 ? annotated : meta.suite ? [meta.suite] : titlePathOf(test);
+  const project = Object.values(browser)[0];
+  const suites = (annotated.length > 0 ? annotated : meta.suite ? [meta.suite] : titlePathOf(test)).filter((suite) => suite !== project);
   return {
     // A level with tabs is nested suites in Qase, as for `qase.suite`.
     suitePath: suites.filter((suite) => suite !== test.title).flatMap((suite) => suite.split('\t')).filter(Boolean),
-    signature: toSignature(idSources.find((ids) => ids.length > 0) ?? null, suites, meta.params ?? {}),
+    signature: toSignature(idSources.find((ids) => ids.length > 0) ?? null, suites, { ...meta.params, ...browser }),
   };
 }
 
@@ -176,13 +215,23 @@ interface StepContext {
   endTimeMs: number;
 }
 
+/** Playwright's containers of a test's hooks and fixtures: steps only when a hook or step ran inside them. */
+const HOOK_CONTAINERS = new Set(['Before Hooks', 'After Hooks', 'Worker Cleanup']);
+
+function isStep(step: TestStep): boolean {
+  return step.category === 'test.step' || step.category === 'hook';
+}
+
 /**
- * Only `test.step` (and so `qase.step`) is a Qase step. Hooks, fixtures, `expect` and API calls are Playwright's
- * plumbing: they are not reported, but a `test.step` inside a hook or fixture is, at the level of the nearest step.
+ * `test.step` (and so `qase.step`) and hooks (`beforeEach`, `afterAll`, …) are Qase steps, as the official reporter
+ * sends them. Fixtures, `expect` and API calls are Playwright's plumbing: they are not reported, but a `test.step`
+ * inside a fixture is, at the level of the nearest step (the official reporter drops it).
  */
 function toSteps(steps: readonly TestStep[], context: StepContext): Step[] {
   return steps.flatMap((step): Step[] => {
-    if (step.category !== 'test.step') return toSteps(step.steps, context);
+    if (!isStep(step)) return toSteps(step.steps, context);
+    const children = toSteps(step.steps, context);
+    if (step.category === 'hook' && HOOK_CONTAINERS.has(step.title) && children.length === 0) return [];
     const attachments = attachmentsOf(step).filter((a) => !isMetadata(a));
     for (const attachment of attachments) context.claimed.add(attachment);
     const startTimeMs = step.startTime.getTime();
@@ -194,7 +243,7 @@ function toSteps(steps: readonly TestStep[], context: StepContext): Step[] {
       expectedResult: annotationOf(step, EXPECTED_RESULT_ANNOTATION),
       data: annotationOf(step, DATA_ANNOTATION),
       attachments: attachments.map(toAttachment),
-      steps: toSteps(step.steps, context),
+      steps: children,
     }];
   });
 }
@@ -216,7 +265,7 @@ function annotationOf(step: TestStep, type: string): string | undefined {
 
 /** `testInfo.attach()` inside a step files the attachment under its own `test.attach` child step. */
 function attachmentsOf(step: TestStep): PlaywrightAttachment[] {
-  return [...step.attachments, ...step.steps.filter((s) => s.category !== 'test.step').flatMap(attachmentsOf)];
+  return [...step.attachments, ...step.steps.filter((s) => !isStep(s)).flatMap(attachmentsOf)];
 }
 
 function toAttachment(attachment: PlaywrightAttachment): Attachment {
