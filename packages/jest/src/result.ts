@@ -93,7 +93,7 @@ function toTestResult(test: JestTest | TestCaseResult, filePath: string[], attem
     startTimeMs,
     durationMs,
     endTimeMs: startTimeMs === undefined ? undefined : startTimeMs + durationMs,
-    error: status === 'failed' || status === 'invalid' ? toError(test.failureMessages) : undefined,
+    error: status === 'failed' || status === 'invalid' ? toError(test.failureMessages, matcherMessages(test)) : undefined,
     retry: attempt - 1,
     flaky,
   });
@@ -105,21 +105,32 @@ function toTestResult(test: JestTest | TestCaseResult, filePath: string[], attem
  * failed, `Runtime exception` for anything else thrown, and Jest's failure messages as the stack.
  */
 function officialFailure(test: JestTest | TestCaseResult): Failure {
-  const message = (test.failureDetails ?? []).map((detail) => {
-    const matcher = (detail as { matcherResult?: { message?: unknown } } | null)?.matcherResult;
-    return matcher?.message === undefined ? 'Runtime exception' : String(matcher.message);
-  }).join('\n\n');
+  const message = (test.failureDetails ?? []).map((detail) => matcherMessageOf(detail) ?? 'Runtime exception').join('\n\n');
   return { message, stack: test.failureMessages.join('\n\n') };
+}
+
+/** What the failed matchers said (`expect(received).toBe(expected) …`), as the official reporter sends it; undefined when something else failed. */
+function matcherMessages(test: JestTest | TestCaseResult): string | undefined {
+  const messages = (test.failureDetails ?? []).flatMap((detail) => matcherMessageOf(detail) ?? []);
+  return messages.length > 0 ? messages.join('\n\n') : undefined;
+}
+
+function matcherMessageOf(detail: unknown): string | undefined {
+  const matcher = (detail as { matcherResult?: { message?: unknown } } | null)?.matcherResult;
+  return matcher?.message === undefined ? undefined : String(matcher.message);
 }
 
 // Matchers color their messages when the terminal can show it.
 // eslint-disable-next-line no-control-regex
 const ANSI = /\u001b\[[0-9;]*m/g;
 
-/** Jest's failure messages are the error's message followed by its stack; the message is the part above `at …`. */
-export function toError(failureMessages: readonly string[]): TestError {
+/**
+ * Jest's failure messages are the error's message followed by its stack; the message is the part above `at …`,
+ * or what the failed matchers said, as the official reporter sends it.
+ */
+export function toError(failureMessages: readonly string[], matcherMessage?: string): TestError {
   const stack = failureMessages.join('\n\n').replace(ANSI, '');
   const firstFrame = stack.search(/^\s+at /m);
-  const message = (firstFrame === -1 ? stack : stack.slice(0, firstFrame)).trim();
+  const message = (matcherMessage?.replace(ANSI, '') ?? (firstFrame === -1 ? stack : stack.slice(0, firstFrame))).trim();
   return { message: message || 'The test failed without a message.', stack: stack || undefined };
 }
