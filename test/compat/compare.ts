@@ -37,7 +37,7 @@ export function show(state: EmulatorState, result: ResultBody): Shown {
   if (result.params && Object.keys(result.params).length > 0) shown.params = result.params;
   if (result.param_groups?.length) shown.paramGroups = result.param_groups;
   if (result.steps?.length) shown.steps = result.steps.map((step) => showStep(state, step));
-  if (result.attachments?.length) shown.attachments = result.attachments.map((hash) => contentOf(state, hash)).sort();
+  if (result.attachments?.length) shown.attachments = result.attachments.map((hash) => attachmentOf(state, hash)).sort();
   if (result.message) shown.message = result.message;
   return shown;
 }
@@ -46,9 +46,18 @@ function showStep(state: EmulatorState, step: StepBody): ShownStep {
   const shown: ShownStep = { action: step.data.action, status: step.execution.status };
   if (step.data.expected_result) shown.expected = step.data.expected_result;
   if (step.data.input_data) shown.data = step.data.input_data;
-  if (step.execution.attachments?.length) shown.attachments = step.execution.attachments.map((hash) => contentOf(state, hash)).sort();
+  if (step.execution.attachments?.length) shown.attachments = step.execution.attachments.map((hash) => attachmentOf(state, hash)).sort();
   if (step.steps?.length) shown.steps = step.steps.map((child) => showStep(state, child));
   return shown;
+}
+
+/**
+ * An attachment by the sha256 of its bytes. Playwright's `error-context.md` quotes the test's source, whose import
+ * line is the one thing the two runs' suites differ in: it is known by its name.
+ */
+function attachmentOf(state: EmulatorState, hash: string): string | undefined {
+  const attachment = state.attachments.find((a) => a.hash === hash);
+  return attachment?.filename === 'error-context.md' ? attachment.filename : contentOf(state, hash);
 }
 
 /** Every result stored in `state`, of every run. */
@@ -83,6 +92,15 @@ export function repeatedTitles(state: EmulatorState): string[] {
  */
 export function withSuiteLevels(shown: Shown): Shown {
   return shown.suite ? { ...shown, suite: shown.suite.flatMap((title) => title.split('\t')) } : shown;
+}
+
+/**
+ * playwright-qase-reporter wraps every failure message in `CompoundError: One or more errors occurred. ---` and
+ * `--- End of error message ---`; we send the messages alone. Shown alike.
+ */
+export function withoutCompoundError(shown: Shown): Shown {
+  const match = /^CompoundError: One or more errors occurred\. ---\n([\s\S]*)\n--- End of error message ---\n$/.exec(shown.message ?? '');
+  return match ? { ...shown, message: match[1] } : shown;
 }
 
 /** A difference from the official reporter that we make on purpose, with what each reporter stores. */
