@@ -47,7 +47,9 @@ export function startExtraReporters(extras: readonly ExtraReporter[], runner: Ru
       if (typeof Reporter !== 'function') throw new Error('it exports no reporter class');
       return [new Reporter(runner, { ...options, reporterOptions: own, reporterOption: own } as MochaOptions)];
     } catch (error) {
-      process.stderr.write(`qase: the extra Mocha reporter "${name}" could not be started (${(error as Error).message}); the run goes on without it.\n`);
+      // The first line: a failed require goes on with its whole require stack.
+      const reason = String((error as Error)?.message ?? error).split('\n')[0];
+      process.stderr.write(`qase: the extra Mocha reporter "${name}" could not be started (${reason}); the run goes on without it.\n`);
       return [];
     }
   });
