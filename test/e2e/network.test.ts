@@ -59,3 +59,30 @@ test('calls nothing', async () => {});
     expect(stepsOf('calls nothing')).toBeUndefined();
   });
 });
+
+describe('Vitest, through @qase-reporters/vitest/setup', () => {
+  it("records the requests of each test as its last steps, and only that test's", async () => {
+    const dir = writeProject(join(TMP, 'vitest'), {
+      'vitest.config.mjs': "export default { test: { reporters: ['@qase-reporters/vitest'], setupFiles: ['@qase-reporters/vitest/setup'] } };\n",
+      'tests/api.test.mjs': `
+import { get } from 'node:http';
+import { expect, test } from 'vitest';
+import { qase } from '@qase-reporters/vitest';
+test('calls the API by vitest', async () => {
+  await qase.step('look around', async () => {});
+  await new Promise((done) => get('${site}/cart?id=2', (response) => response.resume().on('end', done)));
+  expect((await fetch('${site}/missing')).status).toBe(404);
+});
+test('calls nothing by vitest', () => {});
+`,
+    });
+    const env = testopsEnv(emulator, { QASE_REPORTERS_NETWORK_PROFILER: JSON.stringify({ skipDomains: [] }) });
+    const { output } = await run(bin('vitest'), ['run'], { cwd: dir, env });
+    expect(stepsOf('calls the API by vitest'), output).toEqual([
+      ['look around', 'passed'],
+      [`GET ${site}/cart?id=2`, 'passed'],
+      [`GET ${site}/missing`, 'failed'],
+    ]);
+    expect(stepsOf('calls nothing by vitest')).toBeUndefined();
+  });
+});

@@ -4,8 +4,8 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { performance } from 'node:perf_hooks';
 import type { RunnerTask, RunnerTestCase, TestContext } from 'vitest';
 import { createQaseApi, createWarnOnce, mergeMetadata } from '@qase-reporters/core';
-import type { AttachOptions as CoreAttachOptions, ProjectMapping, QaseApi, TestMetadata } from '@qase-reporters/core';
-import { META_KEY, toWire } from './transport';
+import type { AttachOptions as CoreAttachOptions, NetworkOptions, ProjectMapping, QaseApi, Step, TestMetadata } from '@qase-reporters/core';
+import { META_KEY, NETWORK_ENV, toWire } from './transport';
 import type { WireAttempt, WireAttempts, WireStep } from './transport';
 
 export interface AttachOptions extends CoreAttachOptions {
@@ -117,6 +117,23 @@ async function step(title: string, body: () => unknown, expectedResult?: string,
 }
 
 export const qase = createQaseApi<Qase, AttachOptions>({ record, warn: warnOnce, step });
+
+/** The network profiler's options, which the reporter puts in the environment its workers inherit (setup.mts). */
+export function networkOptions(): NetworkOptions | undefined {
+  const value = process.env[NETWORK_ENV];
+  if (!value) return undefined;
+  try {
+    return JSON.parse(value) as NetworkOptions;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Adds the network profiler's steps to the running attempt of `test`, after its own. */
+export function addRequestSteps(test: RunnerTestCase, steps: readonly Step[]): void {
+  if (steps.length === 0) return;
+  attemptOf(test).steps.push(...steps.map((step) => ({ ...step, attachments: [], steps: [] })));
+}
 
 /** `test(addQaseId('Login works', [12]), …)`: the official Vitest reporter's `qase(12, 'Login works')`. */
 export function addQaseId(title: string, caseIds: number | readonly number[]): string {
