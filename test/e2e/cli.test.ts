@@ -93,7 +93,7 @@ async function createRun(env: Record<string, string> = {}): Promise<number> {
 }
 
 describe('the command line', () => {
-  it.each([['--help'], ['-h'], ['run', '--help'], ['run', 'create', '--help'], ['run', 'complete', '-h'], ['upload', '--help'], ['doctor', '--help']].map((args) => ({ args })))(
+  it.each([['--help'], ['-h'], ['run', '--help'], ['run', 'create', '--help'], ['run', 'complete', '-h'], ['upload', '--help'], ['doctor', '--help'], ['migrate', '--help']].map((args) => ({ args })))(
     '$args prints help without any configuration',
     async ({ args }) => {
       const result = await cli(args);
@@ -104,7 +104,7 @@ describe('the command line', () => {
   );
 
   it.each<[string[], RegExp]>([
-    [[], /no command given\. Commands: run create, run complete, upload, doctor\./],
+    [[], /no command given\. Commands: run create, run complete, upload, doctor, migrate\./],
     [['runs'], /unknown command "runs"/],
     [['run'], /run needs a subcommand: run create or run complete/],
     [['run', 'start'], /unknown command "run start"/],
@@ -115,6 +115,8 @@ describe('the command line', () => {
     [['upload'], /upload needs <folder>/],
     [['upload', 'a', 'b'], /unexpected argument "b" for upload/],
     [['doctor', '--env'], /unknown option --env for doctor/],
+    [['migrate', '--dry-rn'], /unknown option --dry-rn for migrate\. See: qase-reporters migrate --help/],
+    [['migrate', 'a', 'b'], /unexpected argument "b" for migrate/],
   ])('%j is a usage error: one line, exit 2', async (args, pattern) => {
     expectOneLine(await cli(args, { env: api() }), 2, pattern);
   });

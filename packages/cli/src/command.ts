@@ -12,6 +12,8 @@ export interface CliContext {
 export interface CommandInput {
   values: Readonly<Record<string, string | boolean | undefined>>;
   positionals: readonly string[];
+  /** The name of an argument taken after the required ones, if given: `migrate [dir]`. */
+  optionalPositional?: string;
 }
 
 export interface Command {
@@ -24,6 +26,8 @@ export interface Command {
   options: NonNullable<ParseArgsConfig['options']>;
   /** Names of the arguments the command requires, in order. */
   positionals: readonly string[];
+  /** The name of an argument taken after the required ones, if given: `migrate [dir]`. */
+  optionalPositional?: string;
   /** Resolves with the exit code. Throws ConfigError, ApiError or UsageError for main to print. */
   run(input: CommandInput, context: CliContext): Promise<number>;
 }

@@ -2,17 +2,19 @@ import { parseArgs } from 'node:util';
 import { ApiError, ConfigError, mask } from '@qase-reporters/core';
 import { EXIT_FAILURE, EXIT_USAGE, UsageError, type Command, type CliContext, type CommandInput } from './command';
 import { doctor } from './doctor';
+import { migrate } from './migrate/command';
 import { completeRun, createRun } from './run';
 import { upload } from './upload';
 
-const COMMANDS: readonly Command[] = [createRun, completeRun, upload, doctor];
+const COMMANDS: readonly Command[] = [createRun, completeRun, upload, doctor, migrate];
 
-const HELP = `qase-reporters: create and complete Qase runs for sharded CI, and send results left on disk.
+const HELP = `qase-reporters: create and complete Qase runs for sharded CI, send results left on disk, and switch a
+project from the official reporters.
 
 Usage: qase-reporters <command> [options]
 
 Commands:
-${COMMANDS.map((c) => `  ${`${c.name}${c.positionals.map((p) => ` <${p}>`).join('')}`.padEnd(17)}${c.summary}`).join('\n')}
+${COMMANDS.map((c) => `  ${usage(c).padEnd(17)}${c.summary}`).join('\n')}
 
 The configuration is the reporters': QASE_* variables, then qase.config.json in the working directory; a
 command's flags override both. Run qase-reporters <command> --help for its options.
@@ -46,6 +48,11 @@ export async function main(argv: readonly string[], context: CliContext): Promis
     // Not ours to explain in detail, but still one line: a stack trace helps nobody running CI.
     return fail(`unexpected error: ${error instanceof Error ? error.message : String(error)}`, EXIT_FAILURE);
   }
+}
+
+function usage(command: Command): string {
+  const optional = command.optionalPositional ? ` [${command.optionalPositional}]` : '';
+  return `${command.name}${command.positionals.map((p) => ` <${p}>`).join('')}${optional}`;
 }
 
 function unknownCommand(first: string | undefined, second: string | undefined): string {
@@ -84,8 +91,9 @@ function parse(command: Command, args: string[]): CommandInput {
     if (positionals.length < expected.length) {
       throw new UsageError(`${command.name} needs <${expected[positionals.length]}>. ${seeHelp}`);
     }
-    if (positionals.length > expected.length) {
-      throw new UsageError(`unexpected argument "${positionals[expected.length]}" for ${command.name}. ${seeHelp}`);
+    const most = expected.length + (command.optionalPositional ? 1 : 0);
+    if (positionals.length > most) {
+      throw new UsageError(`unexpected argument "${positionals[most]}" for ${command.name}. ${seeHelp}`);
     }
   }
   return { values: values as CommandInput['values'], positionals };
