@@ -184,6 +184,9 @@ describe('API errors: exit 1 with what the API said and what to fix', () => {
   });
 });
 
+/** A run's description as we create it: the text, then the mark that finds the run again after a lost answer. */
+const withMark = (text: string) => expect.stringMatching(new RegExp(`^${text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}\n\nqase-reporters:[0-9a-f-]{36}$`));
+
 describe('run create', () => {
   it('prints only the id, and creates the run with the flags given', async () => {
     const result = await cli(
@@ -195,8 +198,18 @@ describe('run create', () => {
     const id = Number(result.stdout);
     expect(result.stderr).toBe(`qase: created run ${id} "Nightly" in project DEMO: ${emulator.url}/run/DEMO/dashboard/${id}\n`);
     expect(runOf(id)).toMatchObject({
-      title: 'Nightly', description: 'all suites', tags: ['nightly', 'e2e'], environment: 'staging', plan: 3, status: 'active',
+      title: 'Nightly', description: withMark('all suites'), tags: ['nightly', 'e2e'], environment: 'staging', plan: 3, status: 'active',
     });
+  });
+
+  it('creates one run when the answer to creating it is lost, and prints its id', async () => {
+    emulator.dropNextAnswer(1, { method: 'POST', path: '/v1/run/DEMO' });
+    const before = emulator.state().runs.length;
+    const result = await cli(['run', 'create', '--title', 'Answer lost'], { env: api() });
+    expect(result.code, result.stderr).toBe(0);
+    const created = emulator.state().runs.slice(before);
+    expect(created).toHaveLength(1);
+    expect(Number(result.stdout), result.stdout + result.stderr).toBe(created[0].id);
   });
 
   it('takes the title and tags from QASE_* variables when no flag is given', async () => {
@@ -218,7 +231,7 @@ describe('run create', () => {
     expect(readFileSync(output, 'utf8')).toBe(`earlier=1\nrun_id=${id}\n`);
     expect(runOf(id)).toMatchObject({
       title: 'GitHub Actions #42 on main (1a2b3c4)',
-      description: `Automated run in GitHub Actions #42\nBuild: https://github.com/acme/shop/actions/runs/9876\nBranch: main\nCommit: ${SHA}`,
+      description: withMark(`Automated run in GitHub Actions #42\nBuild: https://github.com/acme/shop/actions/runs/9876\nBranch: main\nCommit: ${SHA}`),
     });
   });
 

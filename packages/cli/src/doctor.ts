@@ -1,4 +1,4 @@
-import { ApiError, ConfigError, defaultRunText, detectCi, loadConfig, mask, type Config } from '@qase-reporters/core';
+import { ApiError, ConfigError, defaultRunText, detectCi, loadConfig, mask, wallClockMs, type Config } from '@qase-reporters/core';
 import { EXIT_FAILURE, type Command } from './command';
 import { isComplete } from './run';
 import { forApi, openSession, type Session } from './session';
@@ -44,7 +44,7 @@ Options:
       return failed('configuration', error.message);
     }
     const ci = detectCi(context.env);
-    line('·', 'CI', ci ? `${defaultRunText(context.env, Date.now()).title}${ci.url ? `: ${ci.url}` : ''}` : 'none detected');
+    line('·', 'CI', ci ? `${defaultRunText(context.env, wallClockMs()).title}${ci.url ? `: ${ci.url}` : ''}` : 'none detected');
 
     const session = openSession(context, { config, retries: false });
     try {

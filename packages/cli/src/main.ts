@@ -3,10 +3,10 @@ import { ApiError, ConfigError, mask } from '@qase-reporters/core';
 import { EXIT_FAILURE, EXIT_USAGE, UsageError, type Command, type CliContext, type CommandInput } from './command';
 import { doctor } from './doctor';
 import { migrate } from './migrate/command';
-import { completeRun, createRun } from './run';
+import { runCompleteCommand, runCreateCommand } from './run';
 import { upload } from './upload';
 
-const COMMANDS: readonly Command[] = [createRun, completeRun, upload, doctor, migrate];
+const COMMANDS: readonly Command[] = [runCreateCommand, runCompleteCommand, upload, doctor, migrate];
 
 const HELP = `qase-reporters: create and complete Qase runs for sharded CI, send results left on disk, and switch a
 project from the official reporters.

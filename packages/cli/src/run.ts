@@ -1,9 +1,9 @@
 import { appendFileSync } from 'node:fs';
-import { ConfigError, createRun as createQaseRun, defaultRunText, planRun, type RunPlan } from '@qase-reporters/core';
+import { ConfigError, createPlannedRun, defaultRunText, planRun, wallClockMs, type RunPlan } from '@qase-reporters/core';
 import { idFlag, type Command } from './command';
 import { openSession } from './session';
 
-export const createRun: Command = {
+export const runCreateCommand: Command = {
   name: 'run create',
   summary: 'create a run and print its id, for every shard to report into',
   help: `Usage: qase-reporters run create [options]
@@ -47,7 +47,7 @@ Examples:
     }
     const session = openSession(context);
     try {
-      const nowMs = Date.now();
+      const nowMs = wallClockMs();
       const defaults = planRun(session.config, nowMs, defaultRunText(context.env, nowMs));
       const tags = flag('tags')?.split(',').map((tag) => tag.trim()).filter(Boolean);
       const plan: RunPlan = {
@@ -58,7 +58,7 @@ Examples:
         environment: flag('environment') || defaults.environment,
         planId: planId ?? defaults.planId,
       };
-      const id = await createQaseRun(plan, session.project, session.api, session.dispatcher, session.output.warn);
+      const id = await createPlannedRun(plan, session.project, session.call, session.output.warn);
       context.stdout(values.env ? `QASE_TESTOPS_RUN_ID=${id}\n` : `${id}\n`);
       session.output.info(`created run ${id} "${plan.title}" in project ${session.project}: ${session.runUrl(id)}`);
       if (githubOutput) appendFileSync(githubOutput, `run_id=${id}\n`);
@@ -69,7 +69,7 @@ Examples:
   },
 };
 
-export const completeRun: Command = {
+export const runCompleteCommand: Command = {
   name: 'run complete',
   summary: 'complete a run once every shard is done',
   help: `Usage: qase-reporters run complete [--id <run id>]

@@ -1,30 +1,15 @@
-import {
-  ConfigError,
-  createApiClient,
-  createDispatcher,
-  createOutput,
-  DEFAULT_RETRY_POLICY,
-  loadConfig,
-  mask,
-  realEffects,
-  runUrl,
-  type ApiClient,
-  type Config,
-  type Dispatcher,
-  type Output,
-} from '@qase-reporters/core';
+import { ConfigError, createDelivery, createOutput, loadConfig, mask, runUrl, type ApiClient, type Config, type Delivery, type Output } from '@qase-reporters/core';
 import type { CliContext } from './command';
 
-/** The configuration a command talks to the API with, and how it talks: one client, one rate limit. */
+/** The configuration a command talks to the API with, and how it talks: core's delivery, as the reporters send. */
 export interface Session {
   readonly config: Config;
   readonly project: string;
   /** Warnings and debug lines (stderr, `qase:` prefix), token masked. */
   readonly output: Output;
-  readonly api: ApiClient;
-  /** Every request of the command goes through it: one rate limit, one retry policy. */
-  readonly dispatcher: Dispatcher;
-  /** One API call through the dispatcher: the shared rate limit, and retries where they can help. */
+  /** Every request of the command goes through it: one rate limit, one sending policy. */
+  readonly delivery: Delivery;
+  /** One API call: the shared rate limit, and resends where they can help. */
   call<T>(request: (api: ApiClient, cancel: AbortSignal) => Promise<T>): Promise<T>;
   runUrl(runId: number): string;
   /** A line on stdout, token masked. */
@@ -66,24 +51,17 @@ export function openSession(context: CliContext, options: { config?: Config; ret
   const token = config.testops.api.token ?? '';
   const secrets = [token, context.env.QASE_TESTOPS_API_TOKEN ?? ''].filter(Boolean);
   const output = createOutput({ console: true, debug: config.debug, secrets, write: context.stderr });
-  const api = createApiClient({ baseUrl: config.testops.api.baseUrl, token, env: context.env, debug: output.debug });
-  const dispatcher = createDispatcher({
-    rateLimitPerMinute: config.testops.rateLimitPerMinute,
-    maxConcurrentRequests: config.testops.maxConcurrentRequests,
-    policy: options.retries === false ? { ...DEFAULT_RETRY_POLICY, maxAttempts: 1 } : DEFAULT_RETRY_POLICY,
-    effects: realEffects,
-    onRetry: (error, delayMs) => output.debug(`${error.message} Retrying in ${delayMs} ms.`),
-  });
+  // Attachments are not sent by a command, and `upload` opens a delivery of its own for each folder.
+  const delivery = createDelivery({ config, folder: context.cwd, output, env: context.env, retries: options.retries, keepAlive: true });
   const project = config.testops.project ?? '';
   return {
     config,
     project,
     output,
-    api,
-    dispatcher,
-    call: (request) => dispatcher.run((cancel) => request(api, cancel)),
+    delivery,
+    call: (request) => delivery.call(request),
     runUrl: (runId) => runUrl(config.testops.api.appUrl, project, runId),
     say: (line) => context.stdout(`${mask(line, secrets)}\n`),
-    close: () => api.close(),
+    close: () => delivery.close(),
   };
 }

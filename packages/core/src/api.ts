@@ -5,6 +5,7 @@ import type FormData from 'form-data';
 import type { Method } from 'got';
 import type { ResultBody, RunCreateBody } from './api-types';
 import { ApiError, ConfigError, type ApiErrorCode } from './errors';
+import { wallClockMs } from './clock';
 import { isLoopback } from './config';
 import { proxyFor } from './proxy';
 
@@ -46,6 +47,8 @@ export interface ApiClient {
   getProject(project: string, cancel?: Cancel): Promise<void>;
   createRun(project: string, body: RunCreateBody, cancel?: Cancel): Promise<number>;
   getRun(project: string, runId: number, cancel?: Cancel): Promise<RunInfo>;
+  /** The run started at `startTime` (Unix s) or later whose description contains `mark`, if there is one. */
+  findRunByMark(project: string, mark: string, startTime: number, cancel?: Cancel): Promise<number | undefined>;
   completeRun(project: string, runId: number, cancel?: Cancel): Promise<void>;
   makeRunPublic(project: string, runId: number, cancel?: Cancel): Promise<string>;
   /** Links the run to an issue of the workspace's Jira integration (`PROJ-123`). */
@@ -61,6 +64,9 @@ export interface ApiClient {
   /** Releases sockets so the process can exit. */
   close(): void;
 }
+
+// The API's largest page of runs.
+const RUN_PAGE = 100;
 
 /** Throws a ConfigError for a base URL that would send the token in clear text (config refuses it too). */
 export function createApiClient(options: ApiClientOptions): ApiClient {
@@ -85,7 +91,7 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
   });
 
   async function call<T>(method: Method, path: string, cancel: Cancel, init: CallInit): Promise<T> {
-    const started = Date.now();
+    const started = wallClockMs();
     const request = client(path, {
       method,
       searchParams: init.query,
@@ -97,7 +103,7 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     try {
       const response = await request;
       const body = parseBody(response.body);
-      const ms = Date.now() - started;
+      const ms = wallClockMs() - started;
       options.debug?.(`${method} /${path} → ${response.statusCode} (${init.note ?? ''}${ms} ms)`);
       if (response.statusCode >= 200 && response.statusCode < 300) return (body as { result?: T })?.result as T;
       throw toApiError({ method, path: `/${path}`, subject: init.subject }, response.statusCode, body, response.headers);
@@ -131,6 +137,17 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
       const run = await call<{ id: number; status?: number | string }>(
         'GET', `v1/run/${seg(project)}/${runId}`, cancel, { subject: { project, runId } });
       return { id: run.id, status: run.status };
+    },
+    findRunByMark: async (project, mark, startTime, cancel) => {
+      // Runs of this session started at its start time or later; a busy project may have more than one page of them.
+      for (let offset = 0; ; offset += RUN_PAGE) {
+        const page = await call<{ entities?: { id: number; description?: string | null }[] }>(
+          'GET', `v1/run/${seg(project)}`, cancel,
+          { subject: { project }, query: { from_start_time: String(startTime), limit: String(RUN_PAGE), offset: String(offset) } });
+        const runs = page.entities ?? [];
+        const found = runs.find((run) => run.description?.includes(mark));
+        if (found || runs.length < RUN_PAGE) return found?.id;
+      }
     },
     completeRun: async (project, runId, cancel) => {
       await call('POST', `v1/run/${seg(project)}/${runId}/complete`, cancel, { subject: { project, runId } });

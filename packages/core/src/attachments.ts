@@ -109,7 +109,8 @@ export function createAttachmentUploader(options: AttachmentUploaderOptions) {
         const hashes = await options.upload(group.map((p) => p.file));
         group.forEach((p, i) => hashByContent.set(p.content, hashes[i]));
       } catch (error) {
-        if (!(error instanceof ApiError) || error.status !== 507) throw error;
+        // 507: the workspace has no storage left, for this file and every other.
+        if (!(error instanceof ApiError) || error.decision?.action !== 'set-aside') throw error;
         storageFull = true;
         options.warn(`${error.message} Attachments are not uploaded for the rest of this run; results still are.`);
         break;

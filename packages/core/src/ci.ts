@@ -1,8 +1,6 @@
-import { appendFileSync } from 'node:fs';
-import { isAbsolute, relative } from 'node:path';
-import type { UploadSummary } from './collector';
+import { isoTime } from './clock';
 
-type Env = Readonly<Record<string, string | undefined>>;
+export type Env = Readonly<Record<string, string | undefined>>;
 
 /** The CI build a process runs in, read from the variables its CI system sets. */
 export interface CiBuild {
@@ -23,7 +21,7 @@ interface CiSystem {
 }
 
 /** A variable's value; CI templates often set a variable to an empty string for "no value". */
-function value(env: Env, name: string): string | undefined {
+export function value(env: Env, name: string): string | undefined {
   return env[name]?.trim() || undefined;
 }
 
@@ -145,7 +143,7 @@ export function detectCi(env: Env): CiBuild | undefined {
 export function defaultRunText(env: Env, startedAtMs: number, framework?: string): { title: string; description: string } {
   const what = framework ? `${framework} automated run` : 'Automated run';
   const ci = detectCi(env);
-  if (!ci) return { title: `Automated run ${new Date(startedAtMs).toISOString()}`, description: what };
+  if (!ci) return { title: `Automated run ${isoTime(startedAtMs)}`, description: what };
   const build = ci.number ? `${ci.system} #${ci.number}` : ci.system;
   const title = [build, ci.branch && `on ${ci.branch}`, ci.commit && `(${ci.commit.slice(0, 7)})`].filter(Boolean).join(' ');
   const description = [
@@ -155,65 +153,4 @@ export function defaultRunText(env: Env, startedAtMs: number, framework?: string
     ci.commit && `Commit: ${ci.commit}`,
   ].filter(Boolean).join('\n');
   return { title, description };
-}
-
-/** What the GitHub step summary reports: an UploadSummary, or the part of it that matters here. */
-export type StepSummary = Pick<UploadSummary, 'mode' | 'delivered' | 'byStatus' | 'runId' | 'runUrl' | 'folder'>;
-
-/**
- * Markdown for the job's summary page: how many results went where, a table by status, the run link and, when
- * results were left behind, the command that sends them. Undefined when the reporter was off.
- */
-export function formatStepSummary(summary: StepSummary, env: Env): string | undefined {
-  if (summary.mode === 'off') return undefined;
-  const statuses = Object.entries(summary.byStatus);
-  const written = statuses.reduce((sum, [, n]) => sum + n, 0);
-  const folder = summary.folder && shownPath(summary.folder, value(env, 'GITHUB_WORKSPACE'));
-  const lines =
-    summary.mode === 'dry-run'
-      ? [`### Qase dry run: ${written} results written, nothing sent`]
-      : [`### Qase: ${summary.delivered} of ${written} results delivered${summary.runId === undefined ? '' : ` to run ${summary.runId}`}`];
-  if (statuses.length > 0) {
-    const cell = (text: string) => text.replace(/\|/g, '\\|');
-    lines.push(
-      '',
-      `| ${statuses.map(([status]) => cell(status)).join(' | ')} | total |`,
-      `|${' ---: |'.repeat(statuses.length + 1)}`,
-      `| ${statuses.map(([, n]) => n).join(' | ')} | ${written} |`,
-    );
-  }
-  if (summary.runUrl) lines.push('', `[Open run ${summary.runId} in Qase](${summary.runUrl})`);
-  if (summary.mode === 'dry-run' && folder) {
-    lines.push('', `The request bodies are in \`${folder}\`; send them with \`npx qase-reporters upload ${folder}\`.`);
-  }
-  const left = written - summary.delivered;
-  if (summary.mode === 'testops' && left > 0) {
-    lines.push('', folder
-      ? `⚠️ ${left} results were not delivered. They are kept in \`${folder}\`; send them with \`npx qase-reporters upload ${folder}\`.`
-      : `⚠️ ${left} results were not delivered; the job log says why.`);
-  }
-  return `${lines.join('\n')}\n\n`;
-}
-
-/**
- * On GitHub Actions, appends the results to the job's summary page (`$GITHUB_STEP_SUMMARY`); elsewhere does
- * nothing. A summary that cannot be written is reported through `warn`, never thrown: it must not fail the tests.
- */
-export function appendStepSummary(env: Env, summary: StepSummary, warn: (line: string) => void): void {
-  const file = value(env, 'GITHUB_STEP_SUMMARY');
-  if (env.GITHUB_ACTIONS !== 'true' || !file) return;
-  const markdown = formatStepSummary(summary, env);
-  if (!markdown) return;
-  try {
-    appendFileSync(file, markdown);
-  } catch (error) {
-    warn(`could not add the results to the GitHub step summary ${file} (${(error as NodeJS.ErrnoException).code ?? String(error)}).`);
-  }
-}
-
-/** A path inside the workspace is shown relative to it, as the user would type it in a workflow step. */
-function shownPath(path: string, workspace: string | undefined): string {
-  if (!workspace || !isAbsolute(path)) return path;
-  const inside = relative(workspace, path);
-  return inside && !inside.startsWith('..') && !isAbsolute(inside) ? inside : path;
 }

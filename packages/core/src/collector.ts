@@ -2,38 +2,25 @@ import { readdirSync, rmdirSync, rmSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import type { ResultBody } from './api-types';
 import { createAttachmentStore } from './attachments';
+import { defaultRunText } from './ci';
+import { isoTime, startTimer, stopTimer, wallClockMs } from './clock';
 import { loadConfig, resolveConfig, type Config } from './config';
 import { createDelivery } from './delivery';
-import { appendStepSummary, defaultRunText } from './ci';
 import { ConfigError } from './errors';
 import { toResultBody } from './mapping';
 import type { TestResult } from './model';
 import { openOutbox } from './outbox';
+import { createOutboxSender } from './outbox-sender';
 import { createOutput, type Output } from './output';
 import { planRun, runStartMs, runUrl, type RunPlan } from './run';
-import { formatSummary } from './summary';
+import { appendStepSummary } from './step-summary';
+import { formatSummary, type UploadSummary } from './summary';
 
 export interface RunStart {
   /** When the test run began, if the framework knows (merge-reports replays old results); default now. */
   startedAtMs?: number;
   /** The framework's `--shard`, when given. */
   shard?: { current: number; total: number };
-}
-
-export interface UploadSummary {
-  mode: Config['mode'];
-  /** Results handed to `add`, after `ignore` but before the status filter. */
-  total: number;
-  /** Confirmed by the API (or written, in a dry run). */
-  delivered: number;
-  byStatus: Record<string, number>;
-  requests: number;
-  retries: number;
-  durationMs: number;
-  runId?: number;
-  runUrl?: string;
-  /** Folder holding what was not delivered, or the dry run's output. */
-  folder?: string;
 }
 
 /** What adapters call. Every method is safe to call in any mode; none throws into the test run. */
@@ -90,18 +77,20 @@ export function createCollector(options: unknown, context: CollectorContext): Co
 }
 
 function disabled(config: Config): Collector {
-  const startedAt = Date.now();
+  const startedAt = wallClockMs();
   return {
     config,
     startRun: () => undefined,
     add: () => undefined,
-    end: async () => ({ mode: config.mode, total: 0, delivered: 0, byStatus: {}, requests: 0, retries: 0, durationMs: Date.now() - startedAt }),
+    end: async () => ({
+      mode: config.mode, total: 0, delivered: 0, byStatus: {}, deliveredByStatus: {}, requests: 0, retries: 0, durationMs: wallClockMs() - startedAt,
+    }),
   };
 }
 
 /** One test run's worth of results, from the first `add` to the summary. */
 function createSession(config: Config, framework: string, cwd: string, env: NodeJS.ProcessEnv, output: Output): Collector {
-  const createdAt = Date.now();
+  const createdAt = wallClockMs();
   const dryRun = config.mode === 'dry-run';
   const folder = dryRun ? prepareDryRunFolder(resolve(cwd, config.dryRunPath)) : join(resolve(cwd, config.testops.outboxPath), sessionName(createdAt));
   const outbox = openOutbox(folder);
@@ -114,30 +103,18 @@ function createSession(config: Config, framework: string, cwd: string, env: Node
   let started = false;
   let notBeforeMs: number | undefined;
   let plan: RunPlan | undefined;
-  let run: Promise<unknown> = Promise.resolve();
-  let creatingRun = false;
   let sealTimer: NodeJS.Timeout | undefined;
-  const active = new Set<Promise<unknown>>();
-
-  function pump(): void {
-    if (!delivery.ready()) return;
-    if (!dryRun && delivery.runId === undefined) {
-      // The first results are waiting, or creating the run failed and the cool-down is over: (re)create it.
-      if (plan && !creatingRun && outbox.hasSealed()) createRun(plan);
-      return;
-    }
-    const room = Math.max(0, config.testops.maxConcurrentRequests - active.size);
-    for (const segment of outbox.takeSealed(room)) {
-      const task = delivery.deliverSegment(segment).finally(() => {
-        active.delete(task);
-        pump();
-      });
-      active.add(task);
-    }
-  }
+  const sender = createOutboxSender({
+    delivery,
+    outbox,
+    maxInFlight: config.testops.maxConcurrentRequests,
+    needsRun: !dryRun,
+    plan: () => plan,
+    onRunCreated: () => writeManifest(),
+  });
 
   function seal(): void {
-    clearTimeout(sealTimer);
+    stopTimer(sealTimer);
     sealTimer = undefined;
     try {
       outbox.seal();
@@ -145,7 +122,7 @@ function createSession(config: Config, framework: string, cwd: string, env: Node
       outboxFailed(error);
       return;
     }
-    pump();
+    sender.pump();
   }
 
   // seal() also runs from a timer, and writeManifest() from startRun() and once the run exists: outside add()'s try.
@@ -157,7 +134,7 @@ function createSession(config: Config, framework: string, cwd: string, env: Node
   function startRun(start: RunStart = {}): void {
     if (started) return;
     started = true;
-    const startedAtMs = Math.min(start.startedAtMs ?? Date.now(), Date.now());
+    const startedAtMs = Math.min(start.startedAtMs ?? wallClockMs(), wallClockMs());
     if (start.shard && start.shard.total > 1 && config.testops.run.id === undefined && !dryRun) {
       output.warn(`shard ${start.shard.current}/${start.shard.total} creates a Qase run of its own. For one run across ` +
         'shards, create it first (npx qase-reporters run create) and pass QASE_TESTOPS_RUN_ID to every shard.');
@@ -168,18 +145,8 @@ function createSession(config: Config, framework: string, cwd: string, env: Node
       notBeforeMs = runStartMs(plan.startTime);
     }
     writeManifest();
-    // The run itself is created when the first results are sealed (see `pump`): a run that matched no tests
+    // The run itself is created when the first results are sealed (outbox-sender.ts): a run that matched no tests
     // leaves no empty run in Qase.
-  }
-
-  function createRun(runPlan: RunPlan): void {
-    creatingRun = true;
-    run = delivery.createRun(runPlan).then((id) => {
-      creatingRun = false;
-      if (id === undefined) return;
-      writeManifest();
-      pump();
-    });
   }
 
   function writeManifest(): void {
@@ -189,7 +156,7 @@ function createSession(config: Config, framework: string, cwd: string, env: Node
         version: 1,
         project: config.testops.project,
         framework,
-        createdAt: new Date(createdAt).toISOString(),
+        createdAt: isoTime(createdAt),
         run: { id: runId, create: runId === undefined ? plan : undefined, complete: config.testops.run.complete },
       });
     } catch (error) {
@@ -208,20 +175,10 @@ function createSession(config: Config, framework: string, cwd: string, env: Node
       outbox.append(body);
       written++;
       if (outbox.openCount() >= config.testops.batch.size) seal();
-      else sealTimer ??= setTimeout(seal, SEAL_AFTER_MS).unref();
+      else sealTimer ??= startTimer(seal, SEAL_AFTER_MS, { keepAlive: false });
     } catch (error) {
       output.errorOnce(`could not keep result "${result.title}": ${(error as Error).message}`);
     }
-  }
-
-  function settledCount(): number {
-    const { delivered, refused } = delivery.counts();
-    return delivered + refused;
-  }
-
-  async function drain(): Promise<void> {
-    await run;
-    while (active.size > 0) await Promise.all(active);
   }
 
   async function end(): Promise<UploadSummary> {
@@ -229,24 +186,14 @@ function createSession(config: Config, framework: string, cwd: string, env: Node
     // The framework awaits end(), but only a timer or a socket keeps a process alive, and between retries there may
     // be neither: without this timer (not unref'd) the process would exit mid-upload. It holds the process until the
     // deadline at most, then cancels whatever is still waiting or in flight, so every await below settles.
-    const deadline = setTimeout(() => {
+    const deadline = startTimer(() => {
       timedOut = true;
       delivery.cancelAll();
-    }, config.testops.deadlineMs);
+    }, config.testops.deadlineMs, { keepAlive: true });
     try {
       if (!started) startRun();
       seal();
-      await drain();
-      // A cool-down follows an API that stayed unavailable through every retry, and the end cannot wait it out: one
-      // quick request tells whether the API is back, and if it is, sending resumes (creating the run if need be).
-      while (!outbox.isEmpty() && (await delivery.probe())) {
-        const settled = settledCount();
-        pump();
-        await drain();
-        // The API answered but nothing more went: the failure is not the API's (the outbox cannot be read), and
-        // asking again would repeat it until the deadline.
-        if (settledCount() === settled) break;
-      }
+      await sender.flush();
       const everything = outbox.isEmpty() && delivery.fatal() === undefined;
       let publicUrl: string | undefined;
       if (everything && !timedOut && !dryRun) {
@@ -262,9 +209,10 @@ function createSession(config: Config, framework: string, cwd: string, env: Node
         total,
         delivered: dryRun ? written : counts.delivered,
         byStatus,
+        deliveredByStatus: dryRun ? { ...byStatus } : counts.deliveredByStatus,
         requests: counts.requests,
         retries: counts.retries,
-        durationMs: Date.now() - createdAt,
+        durationMs: wallClockMs() - createdAt,
         runId: delivery.runId,
         runUrl: delivery.runId !== undefined && project ? runUrl(config.testops.api.appUrl, project, delivery.runId) : undefined,
         folder: kept ? folder : undefined,
@@ -272,6 +220,7 @@ function createSession(config: Config, framework: string, cwd: string, env: Node
       const details = {
         written,
         refused: counts.refused,
+        refusedByStatus: counts.refusedByStatus,
         attachments,
         attachmentBytes: dryRun ? folderBytes(join(folder, 'files')) : undefined,
         timedOut,
@@ -285,10 +234,10 @@ function createSession(config: Config, framework: string, cwd: string, env: Node
       return summary;
     } catch (error) {
       output.errorOnce(`unexpected failure while finishing the upload: ${(error as Error).message}`);
-      const { delivered, requests, retries } = delivery.counts();
-      return { mode: config.mode, total, delivered, byStatus, requests, retries, durationMs: Date.now() - createdAt, folder };
+      const { delivered, deliveredByStatus, requests, retries } = delivery.counts();
+      return { mode: config.mode, total, delivered, byStatus, deliveredByStatus, requests, retries, durationMs: wallClockMs() - createdAt, folder };
     } finally {
-      clearTimeout(deadline);
+      stopTimer(deadline);
       delivery.close();
     }
   }
@@ -314,7 +263,7 @@ function countAttachments(body: ResultBody): number {
 
 /** `.qase/outbox/20261128-215326-4242`: one folder per process, so parallel jobs and shards never share one. */
 function sessionName(ms: number): string {
-  const stamp = new Date(ms).toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+  const stamp = isoTime(ms).replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
   return `${stamp}-${process.pid}`;
 }
 

@@ -7,27 +7,18 @@ import type { Config } from './config';
 import { ApiError } from './errors';
 import type { Segment } from './outbox';
 import type { Output } from './output';
-import { createRun, type RunPlan } from './run';
+import { createPlannedRun, type RunPlan } from './run';
 import { API_LIMITS } from './upload/batches';
 import { DEFAULT_RETRY_POLICY } from './upload/backoff';
-import { createDispatcher, realEffects } from './upload/dispatcher';
+import { COOL_DOWN_MS } from './upload/decision';
+import { createSender, realEffects, type Effects } from './upload/sender';
 import { createUploader } from './upload/uploader';
 
-// After the API stayed unavailable through every retry, wait this long before trying again.
-const COOL_DOWN_MS = 30_000;
-// Statuses after which no request of this run can succeed until the user fixes something.
-const FATAL = new Set([400, 401, 403, 404, 405, 410, 422]);
-
-/** Fatal: the token, project, run, host or certificate is wrong; a redirect means the host is (see api.ts). */
-function isFatal(error: ApiError | undefined): error is ApiError {
-  if (!error) return false;
-  if (error.code === 'API_CERTIFICATE') return true;
-  return error.status !== undefined && (FATAL.has(error.status) || (error.status >= 300 && error.status < 400));
-}
-
 /**
- * Where results go and how: the API (one rate limit, one retry policy, attachments first) or, in a dry run, numbered
- * request files. Shared by the reporters' collector and `qase-reporters upload`, so both send the same way.
+ * Where results go and how: the API (one rate limit, one sending policy, attachments first) or, in a dry run,
+ * numbered request files. The one way to send: the reporters' collector, `qase-reporters upload` and the CLI's
+ * commands all go through it. Every decision on a failed request is made by `decide` (upload/decision.ts) inside
+ * the sender; this applies the two that outlast a request: stop, and cool down until a probe finds the API back.
  */
 export interface Delivery {
   /** The run results go to; set once it exists. */
@@ -38,14 +29,20 @@ export interface Delivery {
   deliver(results: readonly ResultBody[], onSettled: (ids: string[]) => void): Promise<boolean>;
   /** Sends an outbox segment, never rejecting: removes it once every result in it is settled, else puts it back. */
   deliverSegment(segment: Segment): Promise<boolean>;
-  createRun(plan: RunPlan): Promise<number | undefined>;
+  /** Creates the planned run (or finds it, when an earlier try may have created it) and sends into it from then on. */
+  openRun(plan: RunPlan): Promise<number | undefined>;
+  /** One API call for the CLI's commands, resent as the policy says; rejects with the ApiError that ended it. */
+  call<T>(request: (api: ApiClient, cancel: AbortSignal) => Promise<T>): Promise<T>;
   completeRun(): Promise<boolean>;
   makeRunPublic(): Promise<string | undefined>;
   /** During a cool-down: one quick request tells whether the API is back; true ends the cool-down. */
   probe(): Promise<boolean>;
   /** The error that stopped all sending, if one did. */
   fatal(): ApiError | undefined;
-  counts(): { delivered: number; refused: number; requests: number; retries: number };
+  counts(): {
+    delivered: number; refused: number; requests: number; retries: number;
+    deliveredByStatus: Record<string, number>; refusedByStatus: Record<string, number>;
+  };
   /** The deadline passed: cancel what is in flight. */
   cancelAll(): void;
   close(): void;
@@ -57,19 +54,28 @@ export interface DeliveryOptions {
   folder: string;
   output: Output;
   env: Readonly<Record<string, string | undefined>>;
+  /** `false` sends each request once (the CLI's doctor reports what one request gets). */
+  retries?: boolean;
+  /** The clock, timers and random source; tests pass a fake clock. */
+  effects?: Effects;
+  /** Waits between resends keep the process alive: true for a command, false (default) inside a test run. */
+  keepAlive?: boolean;
+  /** The API; tests pass a fake one. Default: the client for `config`. */
+  api?: ApiClient;
 }
 
-export function createDelivery({ config, folder, output, env }: DeliveryOptions): Delivery {
+export function createDelivery(options: DeliveryOptions): Delivery {
+  const { config, folder, output, env } = options;
+  const effects = options.effects ?? realEffects({ keepAlive: options.keepAlive === true });
   const dryRun = config.mode === 'dry-run';
   const project = config.testops.project ?? '';
-  const dispatcher = createDispatcher({
+  const sender = createSender({
     rateLimitPerMinute: config.testops.rateLimitPerMinute,
-    maxConcurrentRequests: config.testops.maxConcurrentRequests,
-    policy: DEFAULT_RETRY_POLICY,
-    effects: realEffects,
+    policy: options.retries === false ? { ...DEFAULT_RETRY_POLICY, maxAttempts: 1 } : DEFAULT_RETRY_POLICY,
+    effects,
     onRetry: (error, delayMs) => output.debug(`${error.message} Retrying in ${delayMs} ms.`),
   });
-  const api = dryRun ? undefined : createApiClient({
+  const api = dryRun ? undefined : options.api ?? createApiClient({
     baseUrl: config.testops.api.baseUrl,
     token: config.testops.api.token ?? '',
     env,
@@ -77,17 +83,21 @@ export function createDelivery({ config, folder, output, env }: DeliveryOptions)
   });
   const refused = new Set<string>();
   let delivered = 0;
+  const deliveredByStatus: Record<string, number> = {};
+  const refusedByStatus: Record<string, number> = {};
   let written = 0;
   let fatal: ApiError | undefined;
   let pausedUntil = 0;
   let runId: number | undefined;
-  const ended = new AbortController();
+  let runTried = false;
+  const ended = sender.cancelled;
 
   const uploader = createUploader({
     send: api ? sendToApi(api) : writeRequest,
     limits: { ...API_LIMITS, maxResults: Math.min(config.testops.batch.size, API_LIMITS.maxResults) },
     onRefused: (result, reason) => {
       refused.add(result.id);
+      refusedByStatus[result.execution.status] = (refusedByStatus[result.execution.status] ?? 0) + 1;
       output.errorOnce(`result "${result.title}" was refused by the API and is not sent again: ${reason}`);
     },
     onTruncated: (result) => output.warn(`result "${result.title}" was too large for the API; its longest texts were cut and marked.`),
@@ -96,14 +106,14 @@ export function createDelivery({ config, folder, output, env }: DeliveryOptions)
   function sendToApi(client: ApiClient) {
     const attachments = createAttachmentUploader({
       dir: folder,
-      upload: (files) => dispatcher.run((c) => client.uploadAttachments(project, files, c)),
+      upload: (files) => sender.send((c) => client.uploadAttachments(project, files, c)),
       warn: output.warn,
     });
     return async (batch: readonly ResultBody[]): Promise<void> => {
       const results = await attachments.resolve(batch);
       // Callers send only once the run exists (the collector's pump, uploadFolder), so the id is known here.
       const id = runId!;
-      await dispatcher.run((c) => client.createResults(project, id, results, c));
+      await sender.send((c) => client.createResults(project, id, results, c));
     };
   }
 
@@ -116,18 +126,29 @@ export function createDelivery({ config, folder, output, env }: DeliveryOptions)
 
   function stop(error: unknown): void {
     // Cut off by the deadline: the summary says so, once.
-    if (ended.signal.aborted) return;
-    const apiError = error instanceof ApiError ? error : undefined;
-    if (isFatal(apiError)) fatal ??= apiError;
-    else pausedUntil = Date.now() + COOL_DOWN_MS;
+    if (ended.aborted) return;
+    const decision = error instanceof ApiError ? error.decision : undefined;
+    // The API still away after every retry, or an outbox that cannot be read, may pass: cool down, and a probe may
+    // resume. A refusal that reaches here (the run's own request refused) needs the user, like `stop`.
+    if (decision === undefined || decision.action === 'cool-down') {
+      pausedUntil = effects.now() + (decision?.action === 'cool-down' ? decision.delayMs : COOL_DOWN_MS);
+    } else {
+      fatal ??= error as ApiError;
+    }
     output.errorOnce((error as Error).message);
   }
 
   async function deliver(results: readonly ResultBody[], onSettled: (ids: string[]) => void): Promise<boolean> {
+    const statusOf = new Map(results.map((r) => [r.id, r.execution.status]));
     try {
       await uploader.deliver(results, (ids) => {
         onSettled(ids);
-        delivered += ids.filter((id) => !refused.has(id)).length;
+        for (const id of ids) {
+          if (refused.has(id)) continue;
+          delivered++;
+          const status = statusOf.get(id) ?? 'unknown';
+          deliveredByStatus[status] = (deliveredByStatus[status] ?? 0) + 1;
+        }
       });
       return true;
     } catch (error) {
@@ -136,6 +157,9 @@ export function createDelivery({ config, folder, output, env }: DeliveryOptions)
     }
   }
 
+  const call = <T>(request: (client: ApiClient, cancel: AbortSignal) => Promise<T>): Promise<T> =>
+    sender.send((c) => request(api!, c));
+
   return {
     get runId() {
       return runId;
@@ -143,7 +167,7 @@ export function createDelivery({ config, folder, output, env }: DeliveryOptions)
     set runId(id) {
       runId = id;
     },
-    ready: () => !ended.signal.aborted && fatal === undefined && Date.now() >= pausedUntil,
+    ready: () => !ended.aborted && fatal === undefined && effects.now() >= pausedUntil,
     deliver,
     async deliverSegment(segment) {
       let done = false;
@@ -158,43 +182,48 @@ export function createDelivery({ config, folder, output, env }: DeliveryOptions)
       else segment.release();
       return done;
     },
-    async createRun(plan) {
+    async openRun(plan) {
       if (!api) return undefined;
+      // A try before this one (its answer lost, or the cool-down it ended in over) may have created the run.
+      const lookFirst = runTried;
+      runTried = true;
       try {
-        runId = await createRun(plan, project, api, dispatcher, output.warn);
+        runId = await createPlannedRun(plan, project, call, output.warn, { lookFirst });
         return runId;
       } catch (error) {
         stop(error);
         return undefined;
       }
     },
+    call,
     async completeRun() {
       if (!api || runId === undefined) return false;
       const id = runId;
-      return dispatcher.run((c) => api.completeRun(project, id, c)).then(() => true, (error) => (stop(error), false));
+      return sender.send((c) => api.completeRun(project, id, c)).then(() => true, (error) => (stop(error), false));
     },
     async makeRunPublic() {
       if (!api || runId === undefined) return undefined;
       const id = runId;
-      return dispatcher.run((c) => api.makeRunPublic(project, id, c)).catch((error) => void stop(error));
+      return sender.send((c) => api.makeRunPublic(project, id, c)).catch((error) => void stop(error));
     },
     async probe() {
-      if (!api || pausedUntil === 0 || fatal !== undefined || ended.signal.aborted) return false;
+      if (!api || pausedUntil === 0 || fatal !== undefined || ended.aborted) return false;
       try {
-        await api.getProject(project, ended.signal);
+        await api.getProject(project, ended);
         pausedUntil = 0;
         return true;
       } catch {
         // Still away: what is left stays in the outbox, and the summary says how to send it.
+        pausedUntil = effects.now() + COOL_DOWN_MS;
         return false;
       }
     },
     fatal: () => fatal,
-    counts: () => ({ delivered, refused: refused.size, ...(api ? dispatcher.stats() : { requests: written, retries: 0 }) }),
-    cancelAll: () => {
-      ended.abort();
-      dispatcher.cancelAll();
-    },
+    counts: () => ({
+      delivered, refused: refused.size, deliveredByStatus: { ...deliveredByStatus }, refusedByStatus: { ...refusedByStatus },
+      ...(api ? sender.stats() : { requests: written, retries: 0 }),
+    }),
+    cancelAll: () => sender.cancelAll(),
     close: () => api?.close(),
   };
 }

@@ -1,3 +1,5 @@
+import type { Decision } from './upload/decision';
+
 /** A configuration the reporter cannot work with. The message names the option and the fix. */
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
@@ -33,7 +35,13 @@ export class ApiError extends Error {
     readonly retryAfter?: string,
     /** Field messages of a 400/422 body, keyed by field path (`results.3.execution.status`). */
     readonly fieldErrors: Readonly<Record<string, readonly string[]>> = {},
+    /** What the sender decided once it stopped resending (upload/decision.ts); undefined before that. */
+    readonly decision?: Decision,
   ) {
     super(message);
+  }
+
+  withDecision(decision: Decision): ApiError {
+    return new ApiError(this.message, this.code, this.status, this.method, this.path, this.retryAfter, this.fieldErrors, decision);
   }
 }

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { wallClockMs } from './clock';
 
 /** The statuses Qase knows for a result. A workspace may add its own, reachable through `statusMapping`. */
 export type Status = 'passed' | 'failed' | 'skipped' | 'blocked' | 'invalid';
@@ -75,7 +76,7 @@ export type TestResultInit = Pick<TestResult, 'title' | 'status'> & Partial<Omit
 
 /** Fills every optional collection and gives the result its idempotency id. */
 export function createTestResult(init: TestResultInit): TestResult {
-  const now = Date.now();
+  const now = wallClockMs();
   const startTimeMs = init.startTimeMs ?? init.endTimeMs ?? now;
   const durationMs = init.durationMs ?? Math.max(0, (init.endTimeMs ?? startTimeMs) - startTimeMs);
   return {

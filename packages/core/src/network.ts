@@ -3,6 +3,7 @@
 // every request on diagnostics channels (node:http and node:https, and undici for `fetch`), so nothing is patched.
 import diagnostics from 'node:diagnostics_channel';
 import type { ClientRequest, IncomingMessage } from 'node:http';
+import { wallClockMs } from './clock';
 import type { Config } from './config';
 import type { Step } from './model';
 
@@ -40,7 +41,7 @@ export function recordRequests(options: NetworkOptions): RequestRecorder {
 
   const begin = (key: object, method: string, url: string): void => {
     if (skipped.some((domain) => url.includes(domain))) return;
-    pending.set(key, { method: method.toUpperCase(), url, startTimeMs: Date.now() });
+    pending.set(key, { method: method.toUpperCase(), url, startTimeMs: wallClockMs() });
   };
   const answer = (key: object, statusCode: number | undefined): void => {
     const request = pending.get(key);
@@ -50,7 +51,7 @@ export function recordRequests(options: NetworkOptions): RequestRecorder {
       title: `${request.method} ${request.url}`,
       status: statusCode !== undefined && statusCode >= 400 ? 'failed' : 'passed',
       startTimeMs: request.startTimeMs,
-      endTimeMs: Date.now(),
+      endTimeMs: wallClockMs(),
       attachments: [],
       steps: [],
     });

@@ -1,5 +1,6 @@
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { isoTime } from './clock';
 
 /** Every line the reporter prints goes through here: one prefix, secrets masked, each distinct error once. */
 export interface Output {
@@ -47,7 +48,7 @@ export function createOutput(options: OutputOptions): Output {
   function emit(level: string, line: string): void {
     const text = mask(line, secrets);
     if (options.console) write(`qase: ${text}\n`);
-    logToFile((path) => appendFileSync(path, `${new Date().toISOString()} ${level} ${text}\n`));
+    logToFile((path) => appendFileSync(path, `${isoTime()} ${level} ${text}\n`));
   }
 
   return {

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { ResultBody } from './api-types';
 import type { Config } from './config';
 import { defaultRunText } from './ci';
+import { wallClockMs } from './clock';
 import { createDelivery } from './delivery';
 import { ConfigError } from './errors';
 import { openOutbox, readManifest } from './outbox';
@@ -37,12 +38,13 @@ export async function uploadFolder(dir: string, config: Config, context: { outpu
       'Pass the folder named in the run summary: the outbox (.qase/outbox/…) or the dry-run folder (qase-dry-run).');
   }
   const project = config.testops.project!;
-  const delivery = createDelivery({ config, folder: dir, output: context.output, env: context.env });
+  // Run by the CLI, where nothing else keeps the process alive while a resend waits.
+  const delivery = createDelivery({ config, folder: dir, output: context.output, env: context.env, keepAlive: true });
   try {
     delivery.runId = config.testops.run.id ?? manifest.run.id;
     if (delivery.runId === undefined) {
-      const plan = manifest.run.create ?? planRun(config, Date.now(), defaultRunText(context.env, Date.now()));
-      if ((await delivery.createRun(plan)) !== undefined) {
+      const plan = manifest.run.create ?? planRun(config, wallClockMs(), defaultRunText(context.env, wallClockMs()));
+      if ((await delivery.openRun(plan)) !== undefined) {
         // Recorded at once, so a second upload of this folder goes to the same run and its result ids match.
         outbox.writeManifest({ ...manifest, run: { ...manifest.run, id: delivery.runId, create: undefined } });
       }

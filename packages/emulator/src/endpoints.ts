@@ -167,6 +167,22 @@ async function createRun(ctx: Context, request: ApiRequest): Promise<Reply> {
 function getRun(ctx: Context, request: ApiRequest): Reply {
   const run = findRun(ctx, request);
   if (run === undefined) return runNotFound(request);
+  return ok(runBody(ctx, run));
+}
+
+/** `GET /v1/run/{code}`: the project's runs, oldest first, filtered by `search` (title) and `from_start_time` (Unix s). */
+function listRuns(ctx: Context, { project, query }: ApiRequest): Reply {
+  const all = [...ctx.store.runs.values()].filter((run) => run.project === project);
+  const search = query.get('search')?.toLowerCase();
+  const from = query.get('from_start_time');
+  const matching = all
+    .filter((run) => (search === undefined || run.title.toLowerCase().includes(search)) &&
+      (from === null || run.startTime >= Number(from)))
+    .map((run) => runBody(ctx, run));
+  return page(matching, all.length, query);
+}
+
+function runBody(ctx: Context, run: RunState) {
   const results = [...(ctx.store.results.get(run.id)?.values() ?? [])];
   const statuses: Record<string, number> = {};
   for (const result of results) {
@@ -174,7 +190,7 @@ function getRun(ctx: Context, request: ApiRequest): Reply {
     statuses[status] = (statuses[status] ?? 0) + 1;
   }
   const environment = ctx.store.environments.find((candidate) => candidate.project === run.project && candidate.slug === run.environment);
-  return ok({
+  return {
     id: run.id,
     title: run.title,
     description: run.description ?? null,
@@ -193,7 +209,7 @@ function getRun(ctx: Context, request: ApiRequest): Reply {
     cases: [],
     plan_id: run.plan ?? null,
     configurations: run.configurations,
-  });
+  };
 }
 
 function completeRun(ctx: Context, request: ApiRequest): Reply {
@@ -393,6 +409,7 @@ const run = '(\\d+)';
 export const routes: readonly Route[] = [
   { method: 'GET', pattern: new RegExp(`^/v1/project/${project}$`), handle: getProject },
   { method: 'POST', pattern: new RegExp(`^/v1/run/${project}$`), handle: createRun },
+  { method: 'GET', pattern: new RegExp(`^/v1/run/${project}$`), handle: listRuns },
   { method: 'GET', pattern: new RegExp(`^/v1/run/${project}/${run}$`), handle: getRun },
   { method: 'POST', pattern: new RegExp(`^/v1/run/${project}/${run}/complete$`), handle: completeRun },
   { method: 'PATCH', pattern: new RegExp(`^/v1/run/${project}/${run}/public$`), handle: publishRun },

@@ -14,6 +14,12 @@ export interface FailRule {
   match?: RequestMatch;
 }
 
+/** The next `count` matching requests are done (a run created, results stored), then left unanswered. */
+export interface DropRule {
+  count: number;
+  match?: RequestMatch;
+}
+
 export interface Faults {
   /** A share of requests answered with one of `statuses` (picked by the seeded PRNG), nothing stored. */
   errorRate: { probability: number; statuses: number[] };
@@ -25,6 +31,8 @@ export interface Faults {
   storageFull: boolean;
   /** Failures queued for the next matching requests, checked in order, before anything else. */
   failNext: FailRule[];
+  /** Answers to drop after the request is done, queued for the next matching requests that succeed. */
+  dropNext: DropRule[];
 }
 
 export const defaultFaults: Faults = {
@@ -33,12 +41,13 @@ export const defaultFaults: Faults = {
   dropAfterCommit: 0,
   storageFull: false,
   failNext: [],
+  dropNext: [],
 };
 
 /** Replaces the faults given; queued failures are copied, since using one counts it down. */
 export function updateFaults(faults: Faults, update: Partial<Faults>): Faults {
   const next = { ...faults, ...update };
-  return { ...next, failNext: next.failNext.map((rule) => ({ ...rule })) };
+  return { ...next, failNext: next.failNext.map((rule) => ({ ...rule })), dropNext: next.dropNext.map((rule) => ({ ...rule })) };
 }
 
 /** mulberry32: small, fast, and the same sequence for the same seed on every platform. */
@@ -54,7 +63,7 @@ export function createRandom(seed: number): () => number {
 }
 
 /** Consumes one use of the first rule that matches; rules used up are removed. */
-export function takeFailure(rules: FailRule[], method: string, path: string): FailRule | undefined {
+export function takeFailure<Rule extends { count: number; match?: RequestMatch }>(rules: Rule[], method: string, path: string): Rule | undefined {
   const index = rules.findIndex((rule) => rule.count > 0 && matches(rule.match, method, path));
   if (index < 0) return undefined;
   const rule = rules[index];

@@ -35,6 +35,8 @@ export interface Emulator {
   failNext(count: number, status: number, headers?: Record<string, string>, match?: RequestMatch): void;
   /** Stores results and attachments, then destroys the socket without answering, with this probability. */
   dropAfterCommit(probability: number): void;
+  /** The next `count` matching requests that succeed are done (a run created, …), then left unanswered. */
+  dropNextAnswer(count: number, match?: RequestMatch): void;
   maxResultsPerRequest(n: number): void;
   setFaults(faults: Partial<Faults>): void;
   setLimits(limits: LimitsUpdate): void;
@@ -80,6 +82,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     },
     dropAfterCommit(probability) {
       setFaults(ctx, { dropAfterCommit: probability });
+    },
+    dropNextAnswer(count, match) {
+      ctx.faults.dropNext.push({ count, match });
     },
     maxResultsPerRequest(n) {
       setLimits(ctx, { resultsPerRequest: n });

@@ -36,7 +36,9 @@ async function handle(ctx: Context, req: IncomingMessage, res: ServerResponse): 
   log.status = reply.status;
   log.timeMs = performance.now() - startedMs;
   ctx.store.requests.push(log);
-  if (reply.committed === true && shouldDrop(ctx.faults.dropAfterCommit, ctx.random)) {
+  const succeeded = reply.status >= 200 && reply.status < 300;
+  if ((succeeded && takeFailure(ctx.faults.dropNext, method, url.pathname) !== undefined) ||
+      (reply.committed === true && shouldDrop(ctx.faults.dropAfterCommit, ctx.random))) {
     log.dropped = true;
     req.socket.destroy();
     return;

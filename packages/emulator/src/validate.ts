@@ -244,6 +244,17 @@ export const schemas = {
           required: ['count', 'status'],
         },
       },
+      dropNext: {
+        type: 'array',
+        items: {
+          type: 'object',
+          properties: {
+            count: { type: 'integer', minimum: 1 },
+            match: { type: 'object', properties: { method: string, path: string } },
+          },
+          required: ['count'],
+        },
+      },
     },
   },
   limits: {

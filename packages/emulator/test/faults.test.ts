@@ -45,6 +45,19 @@ describe('takeFailure', () => {
   });
 });
 
+describe('dropNextAnswer', () => {
+  it('creates the run, leaves the answer unsent, and answers the next request again', async () => {
+    const emulator = await start();
+    emulator.dropNextAnswer(1, { method: 'POST', path: '/v1/run/DEMO' });
+    await expect(request(emulator, 'POST', '/v1/run/DEMO', { json: { title: 'lost', description: 'mark-1' } })).rejects.toThrow();
+    expect(emulator.state().runs).toMatchObject([{ title: 'lost' }]);
+    expect(emulator.state().requests.at(-1)).toMatchObject({ method: 'POST', status: 200, dropped: true });
+    const listed = await request(emulator, 'GET', '/v1/run/DEMO?from_start_time=0&limit=100');
+    expect(listed.body).toMatchObject({ result: { entities: [{ title: 'lost', description: 'mark-1' }] } });
+    expect(await createRun(emulator, { title: 'answered' })).toBeGreaterThan(0);
+  });
+});
+
 describe('failNext', () => {
   it('answers the next requests with the status and headers given, then recovers', async () => {
     const emulator = await start();

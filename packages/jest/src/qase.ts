@@ -1,8 +1,7 @@
 // The per-test API, called from test code in Jest's workers. The calls are core's; this file is their transport:
 // how a call finds the running test and hands what it said to transport.ts, which takes it to the reporter.
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { performance } from 'node:perf_hooks';
-import { createQaseApi, createWarnOnce } from '@qase-reporters/core';
+import { createQaseApi, createWarnOnce, wallClockMs } from '@qase-reporters/core';
 import type { Attachment, AttachOptions as CoreAttachOptions, QaseApi, Step, TestMetadata } from '@qase-reporters/core';
 import { appendLine, DIR_ENV, writeContent } from './transport';
 import type { AttemptKey } from './transport';
@@ -122,16 +121,12 @@ function toFile(dir: string, { content, ...attachment }: Attachment): Attachment
   return attachment.path === undefined ? { ...attachment, path: writeContent(dir, content ?? '') } : attachment;
 }
 
-// The real clock: tests often fake Date and performance, never the perf_hooks module.
-function nowMs(): number {
-  return performance.timeOrigin + performance.now();
-}
 
 async function step(title: string, body: () => unknown, expectedResult?: string, data?: string): Promise<unknown> {
   const parent = openSteps.getStore();
   const to = parent ? undefined : target('step');
   if (!parent && !to) return body();
-  const started = nowMs();
+  const started = wallClockMs();
   const node: Step = { title, status: 'passed', startTimeMs: started, endTimeMs: started, expectedResult, data, attachments: [], steps: [] };
   // Added when it starts, so sibling steps keep the order they began in.
   parent?.steps.push(node);
@@ -141,7 +136,7 @@ async function step(title: string, body: () => unknown, expectedResult?: string,
     node.status = 'failed';
     throw error;
   } finally {
-    node.endTimeMs = nowMs();
+    node.endTimeMs = wallClockMs();
     // A nested step travels inside its outermost step, which is sent once it has ended.
     if (to) send({ steps: [node] }, to);
   }

@@ -3,8 +3,7 @@
 // turns it into a result.
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Context } from 'mocha';
-import { performance } from 'node:perf_hooks';
-import { createQaseApi, createWarnOnce } from '@qase-reporters/core';
+import { createQaseApi, createWarnOnce, wallClockMs } from '@qase-reporters/core';
 import type { QaseApi, Step, StepBody, StepStatus, TestMetadata } from '@qase-reporters/core';
 
 export type { AttachOptions } from '@qase-reporters/core';
@@ -63,16 +62,12 @@ function record(method: string, meta: TestMetadata): void {
   else target(method)?.push(meta);
 }
 
-// The real clock: tests fake Date (sinon), and sometimes the global `performance`, never the perf_hooks module.
-export function nowMs(): number {
-  return performance.timeOrigin + performance.now();
-}
 
 function step<T>(title: string, body: () => T, expectedResult?: string, data?: string): T {
   const parent = openSteps.getStore();
   const calls = parent ? undefined : target('step');
   if (!parent && !calls) return body();
-  const startTimeMs = nowMs();
+  const startTimeMs = wallClockMs();
   // `in_progress` until the body settles: a step the test did not await may still run when the attempt is sent.
   const node: Step = { title, status: 'in_progress', startTimeMs, endTimeMs: startTimeMs, expectedResult, data, attachments: [], steps: [] };
   // Added when it starts, so sibling steps keep the order they began in.
@@ -80,7 +75,7 @@ function step<T>(title: string, body: () => T, expectedResult?: string, data?: s
   else calls?.push({ steps: [node] });
   const finish = (status: StepStatus): void => {
     node.status = status;
-    node.endTimeMs = nowMs();
+    node.endTimeMs = wallClockMs();
   };
   let value: T;
   try {

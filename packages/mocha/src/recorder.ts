@@ -2,9 +2,9 @@
 // worker with --parallel (see transport.ts). Also the listener that `qase.*` calls of the running test record into.
 import { Runner } from 'mocha';
 import type { Hook, Runnable, Suite, Test } from 'mocha';
-import { recordRequests } from '@qase-reporters/core';
 import type { NetworkOptions, TestError, TestMetadata, TestResult } from '@qase-reporters/core';
-import { listen, nowMs } from './qase';
+import { recordRequests, wallClockMs } from '@qase-reporters/core';
+import { listen } from './qase';
 import { toError, toTestResult } from './result';
 import type { Outcome } from './result';
 
@@ -71,7 +71,7 @@ export function recordResults(runner: Runner, options: RecorderOptions): void {
     close();
     // Requests made between tests (a `before` hook) belong to none.
     requests?.take();
-    open = { test, startTimeMs: nowMs(), calls: [], logs: [] };
+    open = { test, startTimeMs: wallClockMs(), calls: [], logs: [] };
     return open;
   }
 
@@ -87,7 +87,7 @@ export function recordResults(runner: Runner, options: RecorderOptions): void {
       describes: test.parent?.titlePath() ?? [],
       retry: (test as unknown as AttemptOf).currentRetry(),
       startTimeMs: attempt.startTimeMs,
-      durationMs: test.duration ?? nowMs() - attempt.startTimeMs,
+      durationMs: test.duration ?? wallClockMs() - attempt.startTimeMs,
       outcome: attempt.outcome,
       error: attempt.error,
       calls: requests ? [...attempt.calls, { steps: requests.take() }] : attempt.calls,

@@ -1,9 +1,8 @@
 // The per-test API, called from test code in Vitest's workers. The calls are core's; this file is their transport:
 // what a call records travels in the test's `task.meta` (see transport.ts).
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { performance } from 'node:perf_hooks';
 import type { RunnerTask, RunnerTestCase, TestContext } from 'vitest';
-import { createQaseApi, createWarnOnce, mergeMetadata } from '@qase-reporters/core';
+import { createQaseApi, createWarnOnce, mergeMetadata, wallClockMs } from '@qase-reporters/core';
 import type { AttachOptions as CoreAttachOptions, NetworkOptions, ProjectMapping, QaseApi, Step, TestMetadata } from '@qase-reporters/core';
 import { META_KEY, NETWORK_ENV, toWire } from './transport';
 import type { WireAttempt, WireAttempts, WireStep } from './transport';
@@ -92,16 +91,11 @@ function record(method: string, { attachments, steps: _steps, ...said }: TestMet
   Object.assign(attempt, mergeMetadata(before, said), { attachments: [...attached, ...(attachments ?? []).map(toWire)], steps });
 }
 
-// The real clock: tests often fake Date and performance, never the perf_hooks module.
-function nowMs(): number {
-  return performance.timeOrigin + performance.now();
-}
-
 async function step(title: string, body: () => unknown, expectedResult?: string, data?: string): Promise<unknown> {
   const scope = scopes.getStore();
   const test = runningTest('step', scope);
   if (!test) return body();
-  const started = nowMs();
+  const started = wallClockMs();
   const node: WireStep = { title, status: 'passed', startTimeMs: started, endTimeMs: started, expectedResult, data, attachments: [], steps: [] };
   // Added when it starts, so sibling steps keep the order they began in; it is completed in place.
   if (scope?.step) scope.step.steps.push(node);
@@ -112,7 +106,7 @@ async function step(title: string, body: () => unknown, expectedResult?: string,
     node.status = 'failed';
     throw error;
   } finally {
-    node.endTimeMs = nowMs();
+    node.endTimeMs = wallClockMs();
   }
 }
 

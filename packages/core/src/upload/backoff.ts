@@ -21,17 +21,6 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = Object.freeze({
   maxRetryAfterMs: 120_000,
 });
 
-// 413 is not here: the same bytes would be rejected again, so the batch is split instead.
-const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([408, 429, 500, 502, 503, 504]);
-
-/**
- * Whether sending the same request again can succeed. `undefined` means no answer arrived (reset, refused,
- * timeout, DNS): retryable, because every result carries its `id` and the API stores a resent id once.
- */
-export function isRetryableStatus(status: number | undefined): boolean {
-  return status === undefined || RETRYABLE_STATUSES.has(status);
-}
-
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 // IMF-fixdate, the form servers send (RFC 9110 §5.6.7); the obsolete RFC 850 and asctime forms fall back to backoff.
 const HTTP_DATE = new RegExp(
@@ -55,7 +44,7 @@ export function parseRetryAfterMs(value: string | undefined, nowMs: number): num
   const dateMs = Date.UTC(
     Number(year), MONTHS.indexOf(month), Number(day), Number(hours), Number(minutes), Number(seconds),
   );
-  return Math.max(0, dateMs - nowMs);
+  return dateMs > nowMs ? dateMs - nowMs : undefined;
 }
 
 /**

@@ -8,7 +8,7 @@ import { truncateResult } from './truncate';
 const TRUNCATED_TEXT_CHARS = 262_144;
 
 export interface UploaderOptions {
-  /** One request with these results; rejects with an ApiError once retries cannot help. */
+  /** One request with these results; rejects with an ApiError carrying the sender's decision once resending cannot help. */
   send(batch: readonly ResultBody[]): Promise<void>;
   limits: BatchLimits;
   /** A result the API will never take, with the API's reason; called once per result. */
@@ -35,10 +35,8 @@ export function createUploader(options: UploaderOptions): Uploader {
       onSettled(batch.map((r) => r.id));
     } catch (error) {
       if (!(error instanceof ApiError)) throw error;
-      if (error.status === 413) return tooLarge(batch, error, onSettled);
-      if ((error.status === 400 || error.status === 422) && Object.keys(error.fieldErrors).length > 0) {
-        return refusedSome(batch, error, onSettled);
-      }
+      if (error.decision?.action === 'split') return tooLarge(batch, error, onSettled);
+      if (error.decision?.action === 'set-aside') return refusedSome(batch, error, onSettled);
       throw error;
     }
   }

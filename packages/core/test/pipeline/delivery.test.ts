@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { startEmulator, type Emulator, type LogEntry } from '@qase-reporters/emulator';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createCollector } from '../../src/index';
-import { makeResults, outboxIds, qaseEnv, readLog, report, resultRequests, storedIds, tempDir } from './harness';
+import { countRequests, makeResults, outboxIds, qaseEnv, readLog, report, resultRequests, storedIds, tempDir } from './harness';
 
 let emulator: Emulator;
 let cwd: string;
@@ -33,7 +33,7 @@ describe('delivery to the emulator', () => {
     expect(state.requests).toHaveLength(12);
     expect(state.runs).toMatchObject([{ status: 'complete' }]);
     expect(summary).toMatchObject({ total: 2000, delivered: 2000, requests: 12, retries: 0, folder: undefined });
-    expect(readLog(cwd)).toContain('2000 of 2000 results delivered');
+    expect(readLog(cwd)).toContain(`2000 of 2000 results delivered to run ${state.runs[0].id} (passed 2000)`);
   });
 
   it('links the run it creates to the configured Jira issue', async () => {
@@ -178,6 +178,27 @@ describe('delivery to the emulator', () => {
     expect(summary).toMatchObject({ delivered: 500, folder: undefined });
   });
 
+  it('finds the run it created when the answer to creating it was lost, and creates no second one', async () => {
+    emulator.dropNextAnswer(1, { method: 'POST', path: '/v1/run/DEMO' });
+    const results = makeResults(50);
+    const summary = await report(cwd, qaseEnv(emulator), results);
+    const state = emulator.state();
+    expect(state.runs).toHaveLength(1);
+    expect(state.runs).toMatchObject([{ status: 'complete', description: expect.stringMatching(/qase-reporters:[0-9a-f-]{36}$/) }]);
+    expect(countRequests(state, 'POST', /^\/v1\/run\/DEMO$/)).toBe(1);
+    expect(countRequests(state, 'GET', /^\/v1\/run\/DEMO$/)).toBe(1);
+    expect(sorted(storedIds(state))).toEqual(sorted(results.map((r) => r.id)));
+    expect(summary).toMatchObject({ delivered: 50, runId: state.runs[0].id });
+  });
+
+  it('says which statuses were delivered and which were not', async () => {
+    const results = makeResults(6, (i) => ({ status: i < 4 ? 'passed' : 'failed' }));
+    const summary = await report(cwd, qaseEnv({ url: emulator.url, token: 'wrong-token' }), results);
+    expect(summary).toMatchObject({ delivered: 0, byStatus: { passed: 4, failed: 2 }, deliveredByStatus: {} });
+    expect(readLog(cwd)).toContain('0 of 6 results delivered (none) in');
+    expect(readLog(cwd)).toContain('6 results were not delivered (passed 4, failed 2): sending stopped');
+  });
+
   it('sends a batch again that failed through every retry once the API is back', async () => {
     emulator.failNext(6, 503, { 'retry-after': '0' }, { path: /\/results$/ });
     const results = makeResults(500);
@@ -199,7 +220,7 @@ describe('delivery to the emulator', () => {
     expect(outboxIds(summary.folder!)).toHaveLength(300);
     const log = readLog(cwd);
     expect(log).toContain('QASE_TESTOPS_API_TOKEN');
-    expect(log).toContain('300 results were not delivered: sending stopped');
+    expect(log).toContain('300 results were not delivered (passed 300): sending stopped');
     expect(log).not.toContain('wrong-token');
   });
 

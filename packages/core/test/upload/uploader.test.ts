@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { ResultBody } from '../../src/api-types';
 import { ApiError } from '../../src/errors';
+import { DEFAULT_RETRY_POLICY } from '../../src/upload/backoff';
 import { API_LIMITS } from '../../src/upload/batches';
+import { decide } from '../../src/upload/decision';
 import { createUploader, refusedByIndex } from '../../src/upload/uploader';
 
 function results(n: number, errorContext?: string): ResultBody[] {
@@ -12,8 +14,11 @@ function results(n: number, errorContext?: string): ResultBody[] {
   }));
 }
 
-const apiError = (status: number, fieldErrors: Record<string, string[]> = {}) =>
-  new ApiError(`POST /v2/DEMO/run/1/results → ${status}`, 'API_BAD_REQUEST', status, 'POST', '/v2/DEMO/run/1/results', undefined, fieldErrors);
+/** An error as the sender rejects with it: carrying its decision. */
+const apiError = (status: number, fieldErrors: Record<string, string[]> = {}) => {
+  const error = new ApiError(`POST /v2/DEMO/run/1/results → ${status}`, 'API_BAD_REQUEST', status, 'POST', '/v2/DEMO/run/1/results', undefined, fieldErrors);
+  return error.withDecision(decide(error, DEFAULT_RETRY_POLICY.maxAttempts, 0, 0, DEFAULT_RETRY_POLICY));
+};
 
 /** A fake API: records each request's ids and answers with what `answer` says for it. */
 function fakeApi(answer: (batch: readonly ResultBody[]) => ApiError | undefined) {

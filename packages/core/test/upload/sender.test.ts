@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ApiError } from '../../src/errors';
 import { DEFAULT_RETRY_POLICY } from '../../src/upload/backoff';
-import { createDispatcher, type Effects } from '../../src/upload/dispatcher';
+import { createSender, type Effects } from '../../src/upload/sender';
 
 /** A clock that jumps forward on every sleep, so no test really waits. */
 function fakeEffects() {
@@ -33,14 +33,15 @@ function flaky(...errors: ApiError[]) {
   return { call, calls: () => calls };
 }
 
-function dispatcher(effects: Effects, overrides: { rateLimitPerMinute?: number; maxConcurrentRequests?: number } = {}) {
-  return createDispatcher({ rateLimitPerMinute: 200, maxConcurrentRequests: 3, policy: DEFAULT_RETRY_POLICY, effects, ...overrides });
+function sender(effects: Effects, overrides: { rateLimitPerMinute?: number } = {}) {
+  const created = createSender({ rateLimitPerMinute: 200, policy: DEFAULT_RETRY_POLICY, effects, ...overrides });
+  return { ...created, run: created.send };
 }
 
-describe('the dispatcher', () => {
+describe('the sender', () => {
   it('resends after 503 and a network error, then succeeds', async () => {
     const { effects } = fakeEffects();
-    const d = dispatcher(effects);
+    const d = sender(effects);
     const { call, calls } = flaky(failure(503), failure(undefined));
     await expect(d.run(call)).resolves.toBe('ok');
     expect(calls()).toBe(3);
@@ -50,7 +51,7 @@ describe('the dispatcher', () => {
   it('waits as long as Retry-After says', async () => {
     const { effects, sleeps } = fakeEffects();
     const { call } = flaky(failure(429, '7'));
-    await dispatcher(effects).run(call);
+    await sender(effects).run(call);
     expect(sleeps).toContain(7_000);
   });
 
@@ -67,7 +68,7 @@ describe('the dispatcher', () => {
       now: () => now,
       random: () => 0.5,
     };
-    const d = dispatcher(effects);
+    const d = sender(effects);
     const first = d.run(flaky(failure(429, '30')).call);
     await new Promise((r) => setImmediate(r));
     let secondSent = false;
@@ -84,14 +85,14 @@ describe('the dispatcher', () => {
     const { effects } = fakeEffects();
     const errors = Array.from({ length: DEFAULT_RETRY_POLICY.maxAttempts }, () => failure(502));
     const { call, calls } = flaky(...errors);
-    await expect(dispatcher(effects).run(call)).rejects.toMatchObject({ status: 502 });
+    await expect(sender(effects).run(call)).rejects.toMatchObject({ status: 502, decision: { action: 'cool-down' } });
     expect(calls()).toBe(DEFAULT_RETRY_POLICY.maxAttempts);
   });
 
   it.each([400, 401, 403, 404, 413, 422, 507])('does not resend a %i', async (status) => {
     const { effects } = fakeEffects();
     const { call, calls } = flaky(failure(status));
-    await expect(dispatcher(effects).run(call)).rejects.toMatchObject({ status });
+    await expect(sender(effects).run(call)).rejects.toMatchObject({ status });
     expect(calls()).toBe(1);
   });
 
@@ -99,27 +100,13 @@ describe('the dispatcher', () => {
     const { effects } = fakeEffects();
     const untrusted = new ApiError('→ no answer (DEPTH_ZERO_SELF_SIGNED_CERT)', 'API_CERTIFICATE', undefined, 'GET', '/v1/project/DEMO');
     const { call, calls } = flaky(untrusted);
-    await expect(dispatcher(effects).run(call)).rejects.toMatchObject({ code: 'API_CERTIFICATE' });
+    await expect(sender(effects).run(call)).rejects.toMatchObject({ code: 'API_CERTIFICATE' });
     expect(calls()).toBe(1);
-  });
-
-  it('never has more requests in flight than allowed', async () => {
-    const { effects } = fakeEffects();
-    const d = dispatcher(effects, { maxConcurrentRequests: 2 });
-    let inFlight = 0;
-    let most = 0;
-    const call = async () => {
-      most = Math.max(most, ++inFlight);
-      await new Promise((r) => setImmediate(r));
-      inFlight--;
-    };
-    await Promise.all(Array.from({ length: 10 }, () => d.run(call)));
-    expect(most).toBe(2);
   });
 
   it('keeps to the rate limit: the 201st request of a minute waits', async () => {
     const fake = fakeEffects();
-    const d = dispatcher(fake.effects);
+    const d = sender(fake.effects);
     const start = fake.now();
     for (let i = 0; i < 201; i++) await d.run(async () => undefined);
     expect(fake.now() - start).toBeGreaterThanOrEqual(60_000);
@@ -127,7 +114,7 @@ describe('the dispatcher', () => {
 
   it('refuses new work once cancelled', async () => {
     const { effects } = fakeEffects();
-    const d = dispatcher(effects);
+    const d = sender(effects);
     d.cancelAll();
     let called = false;
     await expect(d.run(async () => (called = true))).rejects.toBeInstanceOf(ApiError);
