@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
@@ -39,6 +40,15 @@ describe.each(reporters)('%s', (name) => {
 
   it('loads by import: default class and named qase', () => {
     expect(node(['--input-type=module', '-e', `import R, { qase } from '${name}'; ${check('R', 'qase')}`])).toBe('ok');
+  });
+
+  // The commands a reporter prints run the CLI installed with it (test/e2e/packed-install.test.ts runs one).
+  it('depends on the CLI of the same version', () => {
+    const manifest = (pkg: string) => JSON.parse(readFileSync(resolve(root, 'packages', pkg.split('/')[1]!, 'package.json'), 'utf8')) as {
+      version: string;
+      dependencies?: Record<string, string>;
+    };
+    expect(manifest(name).dependencies?.['@qase-reporters/cli']).toBe(manifest('@qase-reporters/cli').version);
   });
 });
 

@@ -322,7 +322,7 @@ describe('doctor', () => {
     await cli(['run', 'complete', '--id', String(id)], { env: api() });
     const result = await cli(['doctor'], { env: api({ QASE_TESTOPS_RUN_ID: String(id) }) });
     expect(result.code).toBe(1);
-    expect(lines(result).at(-1)).toBe(`✗ run ${id} is already complete and takes no more results. Unset QASE_TESTOPS_RUN_ID, or create a new run with: npx qase-reporters run create`);
+    expect(lines(result).at(-1)).toBe(`✗ run ${id} is already complete and takes no more results. Unset QASE_TESTOPS_RUN_ID, or create a new run with: npx @qase-reporters/cli run create`);
   });
 
   it('reports a host that does not answer', async () => {
@@ -527,9 +527,9 @@ function readManifestRunId(dir: string): number | undefined {
 
 describe('examples/ci', () => {
   const examples = ['github-actions/sharded.yml', 'github-actions/playwright-merge-reports.yml', 'gitlab/.gitlab-ci.yml'];
-  /** Every `npx qase-reporters …` command line in a workflow, with `${{ … }}` expressions and redirects replaced. */
+  /** Every `npx @qase-reporters/cli …` command line in a workflow, with `${{ … }}` expressions and redirects replaced. */
   const commandsIn = (text: string): string[][] =>
-    [...text.matchAll(/npx qase-reporters ([^;\n>]+)/g)].map(([, args]) => args!.replace(/\$\{\{[^}]*\}\}/g, '1').trim().split(/\s+/));
+    [...text.matchAll(/npx @qase-reporters\/cli ([^;\n>]+)/g)].map(([, args]) => args!.replace(/\$\{\{[^}]*\}\}/g, '1').trim().split(/\s+/));
 
   it.each(examples)('%s is valid YAML', (file) => {
     expect(parseYaml(readFileSync(join(REPO, 'examples/ci', file), 'utf8'))).toBeTypeOf('object');

@@ -204,7 +204,7 @@ describe.each([
 
   it("sends the official reporter's signature: title ids, file, the full name as written, parameters", () => {
     expect(one(results, 'shows a hint').signature).toBe('12::cart.test.js::cart_empty_shows_a_hint_(qase_id:_12)');
-    expect(one(results, 'totals in EUR').signature).toBe("::cart.test.js::cart_totals_in_eur::{'currency':'eur'}::{'total':'10'}");
+    expect(one(results, 'totals in EUR').signature).toBe("cart.test.js::cart_totals_in_eur::{'currency':'eur'}::{'total':'10'}");
   });
 
   it('applies what tests said through qase.*', () => {

@@ -96,7 +96,7 @@ async function checkRun(session: Session, ok: Report, failed: Fail): Promise<num
     const run = await session.call((api, cancel) => api.getRun(session.project, runId, cancel));
     if (isComplete(run.status)) {
       return failed('run', `${runId} is already complete and takes no more results. Unset QASE_TESTOPS_RUN_ID, or create a ` +
-        `new run with: npx qase-reporters run create`);
+        `new run with: npx @qase-reporters/cli run create`);
     }
     ok('run', `${runId} is open: ${session.runUrl(runId)}`);
     return undefined;

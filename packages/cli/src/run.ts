@@ -22,9 +22,9 @@ Options (each overrides its QASE_* variable and qase.config.json):
   -h, --help             this help
 
 Examples:
-  RUN_ID=$(npx qase-reporters run create --title "Nightly")
-  npx qase-reporters run create --github-output
-  npx qase-reporters run create --env > qase.env
+  RUN_ID=$(npx @qase-reporters/cli run create --title "Nightly")
+  npx @qase-reporters/cli run create --github-output
+  npx @qase-reporters/cli run create --env > qase.env
 `,
   options: {
     title: { type: 'string' },
@@ -81,7 +81,7 @@ Options:
   -h, --help      this help
 
 Example:
-  npx qase-reporters run complete --id "$RUN_ID"
+  npx @qase-reporters/cli run complete --id "$RUN_ID"
 `,
   options: { id: { type: 'string' } },
   positionals: [],

@@ -30,7 +30,7 @@ Options:
   -h, --help   this help
 
 Example:
-  npx qase-reporters upload .qase/outbox
+  npx @qase-reporters/cli upload .qase/outbox
 `,
   options: {},
   positionals: ['folder'],
@@ -125,7 +125,7 @@ async function uploadOne(folder: Folder, session: Session, env: Readonly<Record<
     session.output.errorOnce(`${folder.shown}: sending stopped (the reason is above); run the same command again once it is fixed.`);
   } else if (completes && !sent.completed) {
     session.output.errorOnce(`${folder.shown}: every result is in, but the run could not be completed (the reason is above). ` +
-      `Complete it with: npx qase-reporters run complete --id ${sent.runId ?? '<run id>'}`);
+      `Complete it with: npx @qase-reporters/cli run complete --id ${sent.runId ?? '<run id>'}`);
   }
   return left === 0 && sent.refused === 0 && sent.stoppedBy === undefined && (sent.completed || !completes);
 }

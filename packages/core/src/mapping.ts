@@ -36,10 +36,11 @@ export function toResultBody(result: TestResult, ctx: MappingContext): ResultBod
   const startMs = Math.max(result.startTimeMs, notBeforeMs);
   const endMs = Math.max(result.endTimeMs, startMs);
 
+  const title = titleOf(result);
   const body: ResultBody = {
     id: result.id,
-    title: result.title,
-    signature: result.signature ?? signatureOf(result),
+    title,
+    signature: isBlank(result.signature) ? signatureOf({ ...result, title }) : result.signature,
     execution: {
       status,
       start_time: toSeconds(startMs),
@@ -56,8 +57,8 @@ export function toResultBody(result: TestResult, ctx: MappingContext): ResultBod
   const message = [result.message, result.error?.message].filter(Boolean).join('\n\n');
   if (message) body.message = message;
 
-  const suites = [config.rootSuite, ...result.suitePath].filter((title): title is string => Boolean(title));
-  if (suites.length > 0) body.relations = { suite: { data: suites.map((title) => ({ title })) } };
+  const suites = [config.rootSuite, ...result.suitePath].filter((suite): suite is string => !isBlank(suite));
+  if (suites.length > 0) body.relations = { suite: { data: suites.map((suite) => ({ title: suite })) } };
 
   const fields = withTags(result.fields, result.tags);
   if (Object.keys(fields).length > 0) body.fields = { ...fields };
@@ -101,6 +102,21 @@ function toStepBody(step: Step, refs: (attachments: readonly Attachment[]) => st
   if (attachments.length > 0) body.execution.attachments = attachments;
   if (step.steps.length > 0) body.steps = step.steps.map((child) => toStepBody(child, refs, notBeforeMs));
   return body;
+}
+
+/**
+ * `test('', …)` is legal in every framework, but the API refuses a result whose title is blank, and a result
+ * refused is lost. An untitled test is named after its suite path instead: visible in Qase as what it is, and the
+ * same on every run, so it stays one case.
+ */
+function titleOf(result: TestResult): string {
+  if (!isBlank(result.title)) return result.title;
+  const suites = result.suitePath.filter((suite) => !isBlank(suite));
+  return suites.length > 0 ? `Untitled test in ${suites.join(' > ')}` : 'Untitled test';
+}
+
+function isBlank(text: string | undefined): boolean {
+  return text === undefined || text.trim() === '';
 }
 
 /** Unix seconds with the milliseconds as the fraction, as `execution.start_time` and `end_time` expect. */

@@ -4,9 +4,8 @@
 // reporter feeds it different inputs; each adapter passes the inputs of its framework's official reporter.
 
 /**
- * `<case ids joined by ->::<path, each part trimmed, spaces as _, lower case, split at :: and tabs>::{'name':'value'}::…`.
- * `caseIds` null leaves the ids part out; an empty list keeps it, empty, so the signature starts with `::`, as it
- * does from the official reporters that always pass a list (Jest, Mocha).
+ * `<case ids joined by ->::<path, each part trimmed, backslashes as /, split at :: and tabs, spaces as _, lower case>::{'name':'value'}::…`.
+ * No case ids (null or an empty list) leaves the ids part out, so the signature starts with the path.
  */
 export function toSignature(
   caseIds: readonly number[] | null,
@@ -14,9 +13,10 @@ export function toSignature(
   params: Readonly<Record<string, string>>,
 ): string {
   const parts: string[] = [];
-  if (caseIds) parts.push(caseIds.join('-'));
+  if (caseIds && caseIds.length > 0) parts.push(caseIds.join('-'));
   if (path.length > 0) {
     parts.push(path
+      .map((title) => title.replaceAll('\\', '/'))
       .flatMap((title) => title.split('::'))
       .flatMap((title) => title.split('\t'))
       .map((title) => title.trim().replace(/\s+/g, '_').toLowerCase())

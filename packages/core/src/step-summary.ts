@@ -1,6 +1,7 @@
 import { appendFileSync } from 'node:fs';
 import { isAbsolute, relative } from 'node:path';
 import { value, type Env } from './ci';
+import { cliCommand } from './command';
 import { notDelivered, type UploadSummary } from './summary';
 
 /** What the GitHub step summary reports: an UploadSummary, or the part of it that matters here. */
@@ -37,11 +38,11 @@ export function formatStepSummary(summary: StepSummary, env: Env): string | unde
   }
   if (summary.runUrl) lines.push('', `[Open run ${summary.runId} in Qase](${summary.runUrl})`);
   if (summary.mode === 'dry-run' && folder) {
-    lines.push('', `The request bodies are in \`${folder}\`; send them with \`npx qase-reporters upload ${folder}\`.`);
+    lines.push('', `The request bodies are in \`${folder}\`; send them with \`${cliCommand('upload', folder)}\`.`);
   }
   if (summary.mode === 'testops' && left > 0) {
     lines.push('', folder
-      ? `⚠️ ${left} results were not delivered. They are kept in \`${folder}\`; send them with \`npx qase-reporters upload ${folder}\`.`
+      ? `⚠️ ${left} results were not delivered. They are kept in \`${folder}\`; send them with \`${cliCommand('upload', folder)}\`.`
       : `⚠️ ${left} results were not delivered; the job log says why.`);
   }
   return `${lines.join('\n')}\n\n`;

@@ -1,3 +1,4 @@
+import { cliCommand } from './command';
 import type { Mode } from './config';
 
 /** What `collector.end()` resolves with. */
@@ -46,12 +47,13 @@ export function formatSummary(s: UploadSummary, d: SummaryDetails): string[] {
   const counted = (byStatus: Record<string, number>) => `${statusList(byStatus)}${filtered > 0 ? `; ${filtered} left out by the status filter` : ''}`;
   const time = `${(s.durationMs / 1000).toFixed(1)} s`;
   if (s.mode === 'dry-run') {
-    return [
+    const lines = [
       `dry run: nothing was sent. ${d.runTitle ? `A run "${d.runTitle}" would be created and ` : ''}` +
         `${plural(s.delivered, 'result')} (${counted(s.byStatus)}) sent in ${plural(s.requests, 'request')}, ` +
         `with ${plural(d.attachments, 'attachment')} (${size(d.attachmentBytes ?? 0)}).`,
-      `the request bodies and attachments are in ${d.folder}; send them with: npx qase-reporters upload ${d.folder}`,
     ];
+    if (d.folder) lines.push(`the request bodies and attachments are in ${d.folder}; send them with: ${cliCommand('upload', d.folder)}`);
+    return lines;
   }
   const lines = [
     `${s.delivered} of ${plural(d.written, 'result')} delivered${s.runId !== undefined ? ` to run ${s.runId}` : ''} ` +
@@ -68,7 +70,7 @@ export function formatSummary(s: UploadSummary, d: SummaryDetails): string[] {
       : 'the API was unavailable';
     const waiting = notDelivered(s, d.refusedByStatus);
     lines.push(`${plural(left, 'result was', 'results were')} not delivered (${statusList(waiting)}): ${why}.`);
-    lines.push(`they are kept in ${d.folder}; send them with: npx qase-reporters upload ${d.folder}`);
+    lines.push(`they are kept in ${d.folder}; send them with: ${cliCommand('upload', d.folder)}`);
   }
   return lines;
 }

@@ -332,6 +332,40 @@ describe('attachments and logs', () => {
   });
 });
 
+describe('a test without a title', () => {
+  it.each([
+    { case: 'an empty title is named after its suite path', r: { title: '', suitePath: ['cart.spec.ts', 'Cart'] }, title: 'Untitled test in cart.spec.ts > Cart' },
+    { case: 'a title of blanks likewise', r: { title: ' \t ', suitePath: ['Cart'] }, title: 'Untitled test in Cart' },
+    { case: 'blank suites are left out of the name', r: { title: '', suitePath: ['', 'Cart', ' '] }, title: 'Untitled test in Cart' },
+    { case: 'no suite path at all', r: { title: '' }, title: 'Untitled test' },
+    { case: 'a title with blanks around it is kept as it is', r: { title: ' Pays ' }, title: ' Pays ' },
+  ])('$case', ({ r, title }) => {
+    expect(map(result(r))?.title).toBe(title);
+  });
+
+  it('gets the same title and signature on every run', () => {
+    const first = map(result({ id: 'a', title: '', suitePath: ['Cart'] }));
+    const second = map(result({ id: 'b', title: '', suitePath: ['Cart'] }));
+    expect([second?.title, second?.signature]).toEqual([first?.title, first?.signature]);
+  });
+
+  it.each([
+    { case: 'no signature from the adapter', signature: undefined },
+    { case: 'an empty one', signature: '' },
+    { case: 'a blank one', signature: '  ' },
+  ])('is sent with a signature from its suite path and new title: $case', ({ signature }) => {
+    expect(map(result({ title: '', suitePath: ['Cart'], signature }))?.signature).toBe('cart::untitled_test_in_cart');
+  });
+
+  it('keeps the signature its adapter gave', () => {
+    expect(map(result({ title: '', suitePath: ['Cart'], signature: 'cart.test.js::cart_' }))?.signature).toBe('cart.test.js::cart_');
+  });
+
+  it('leaves blank suites out of the relations, which the API would refuse', () => {
+    expect(map(result({ suitePath: ['Cart', ' ', ''] }))?.relations).toEqual({ suite: { data: [{ title: 'Cart' }] } });
+  });
+});
+
 describe('signature', () => {
   it.each([
     { case: 'title only', r: {}, expected: 'login_works' },

@@ -45,7 +45,7 @@ describe('formatStepSummary', () => {
         '[Open run 7 in Qase](https://app.qase.io/run/DEMO/dashboard/7)',
         '',
         '⚠️ 2 results were not delivered. They are kept in `.qase/outbox/20261128-215326-4242`; ' +
-          'send them with `npx qase-reporters upload .qase/outbox/20261128-215326-4242`.',
+          'send them with `npx @qase-reporters/cli upload .qase/outbox/20261128-215326-4242`.',
         '',
         '',
       ].join('\n'),
@@ -76,7 +76,7 @@ describe('formatStepSummary', () => {
         '| ---: | ---: |',
         '| 3 | 3 |',
         '',
-        'The request bodies are in `qase-dry-run`; send them with `npx qase-reporters upload qase-dry-run`.',
+        'The request bodies are in `qase-dry-run`; send them with `npx @qase-reporters/cli upload qase-dry-run`.',
         '',
         '',
       ].join('\n'),

@@ -85,8 +85,8 @@ function toTestResult(test: JestTest | TestCaseResult, filePath: string[], attem
   const result = createTestResult({
     title,
     suitePath: [...filePath, ...test.ancestorTitles],
-    // As the official reporter builds it (qase-jest/src/reporter.ts `getSignature`): the ids in the title (an empty
-    // list without), each folder and the file, the full name as written, the parameters of `qase.parameters`.
+    // As the official reporter builds it (qase-jest/src/reporter.ts `getSignature`): the ids in the title, each
+    // folder and the file, the full name as written, the parameters of `qase.parameters`.
     signature: toSignature(caseIds, [...filePath, toSignaturePart(test.fullName)], meta.params ?? {}),
     caseIds,
     status,

@@ -111,19 +111,23 @@ export function recordResults(runner: Runner, options: RecorderOptions): void {
       open.outcome = 'fail';
       open.error = error;
     }
-    // Mocha then skips the rest of the hook's suite; its tests are reported failed when the suite ends.
+    // Mocha then skips the rest of the hook's suite; its tests are reported skipped, with this error, when the suite
+    // ends.
     if (hook.parent && !failedHooks.has(hook.parent)) failedHooks.set(hook.parent, error);
   }
 
-  /** Results for the tests of `suite` that a failed hook kept from running, as --fail-hook-affected-tests does. */
+  /**
+   * Results for the tests of `suite` that a failed hook kept from running: skipped, since they did not run and Mocha
+   * does not count them as failures (the official Vitest and Playwright reporters send such tests skipped too), with
+   * the hook's error as the reason.
+   */
   function reportUnrun(suite: Suite): void {
     const error = failedHooks.get(suite);
     if (!error) return;
     failedHooks.delete(suite);
     for (const test of testsOf(suite)) {
       if (reported.has(test) || !matches(test)) continue;
-      if (test.isPending()) settle(test, 'pending');
-      else settle(test, 'fail', error);
+      settle(test, 'pending', test.isPending() ? undefined : error);
       close();
     }
   }

@@ -9,9 +9,9 @@ export type Outcome = 'pass' | 'fail' | 'retry' | 'pending';
 /** Mocha's event → Qase's status. */
 const STATUS: Record<Outcome, Status> = {
   pass: 'passed',
-  fail: 'failed', // the test threw, timed out, or a hook of it failed (see recorder.ts)
+  fail: 'failed', // the test threw, timed out, or its beforeEach or afterEach failed (see recorder.ts)
   retry: 'failed', // a failed attempt that `this.retries(n)` runs again
-  pending: 'skipped', // it.skip, xit, describe.skip, this.skip()
+  pending: 'skipped', // it.skip, xit, describe.skip, this.skip(), and tests a failed hook kept from running
 };
 
 /** What the recorder knows about one attempt when it is over. */
@@ -28,6 +28,7 @@ export interface Attempt {
   durationMs: number;
   /** Undefined when the attempt began but Mocha never said how it ended (the run was interrupted). */
   outcome: Outcome | undefined;
+  /** Why the attempt failed, or why it did not run (the hook that kept it from running). */
   error?: TestError;
   /** What the test said through `qase.*`, in call order. */
   calls: readonly TestMetadata[];
@@ -47,7 +48,7 @@ export function toTestResult(attempt: Attempt, cwd: string): TestResult | undefi
     status,
     startTimeMs: attempt.startTimeMs,
     durationMs: attempt.durationMs,
-    error: status === 'failed' || status === 'invalid' ? attempt.error : undefined,
+    error: status === 'passed' ? undefined : attempt.error,
     retry: attempt.retry,
     // Mocha runs a test again only after it failed, so a pass on a later attempt follows a failure.
     flaky: status === 'passed' && attempt.retry > 0,
@@ -66,7 +67,7 @@ function statusOf(outcome: Outcome, error: TestError | undefined): Status {
  * Suite path and signature as the official reporter sends them (qase-mocha/src/modules/resultBuilder.ts), so results
  * keep matching the cases it created. The suite is the describe blocks alone; the signature also has the file
  * (relative to the working directory, each folder a level) and the title as written (`(Qase ID: …)` included), with
- * the ids of `qase.id`, else those of the title (an empty list without), and the parameters of `qase.parameters`.
+ * the ids of `qase.id`, else those of the title, and the parameters of `qase.parameters`.
  */
 function identify(
   attempt: Attempt,

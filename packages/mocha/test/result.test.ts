@@ -49,9 +49,10 @@ describe('toTestResult', () => {
     expect(toTestResult(attempt({ outcome }), CWD)?.status).toBe(status);
   });
 
-  it('keeps the error of a failed attempt only', () => {
+  it('keeps the error of a failed attempt, and of a skipped one (the hook that kept it from running), only', () => {
     const error = { message: 'boom', stack: 'Error: boom\n    at x' };
     expect(toTestResult(attempt({ outcome: 'fail', error }), CWD)?.error).toEqual(error);
+    expect(toTestResult(attempt({ outcome: 'pending', error }), CWD)?.error).toEqual(error);
     expect(toTestResult(attempt({ outcome: 'pass', error }), CWD)?.error).toBeUndefined();
   });
 
@@ -115,13 +116,13 @@ describe('parity with the official Mocha reporter', () => {
       name: 'a test without ids or describe blocks: no suite, an empty ids part',
       attempt: { title: 'Adds  an item', describes: [] },
       suitePath: [],
-      signature: '::test::cart.spec.js::adds__an_item',
+      signature: 'test::cart.spec.js::adds__an_item',
     },
     {
       name: 'a test that moved itself with qase.suite, whose signature stays',
       attempt: { calls: [{ suite: 'Checkout\tPayments' }] },
       suitePath: ['Checkout', 'Payments'],
-      signature: '::test::cart.spec.js::cart::empty::adds_an_item',
+      signature: 'test::cart.spec.js::cart::empty::adds_an_item',
     },
   ])('$name', ({ attempt: overrides, suitePath, signature }) => {
     expect(toTestResult(attempt(overrides), CWD)).toMatchObject({ suitePath, signature });

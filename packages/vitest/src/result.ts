@@ -60,15 +60,15 @@ export function toTestResults(test: ReportedTest, context: TestContext): TestRes
   const suitePath = [test.module.relativeModuleId, ...describeBlocks(test.parent)];
   const params: Record<string, string> = context.projectParam && test.project.name ? { project: test.project.name } : {};
   const blockedBy = outcome.state === 'skipped' ? failedBefore(test) : undefined;
-  const finalStatus = blockedBy ? 'failed' : STATUS[outcome.state];
+  const finalStatus = STATUS[outcome.state];
   const failedAttempts = finalStatus === 'failed' ? attempts : attempts - 1;
   const errors = splitErrors(outcome.errors ?? [], failedAttempts);
   const spanMs = (diagnostic?.duration ?? 0) / attempts;
 
   return Array.from({ length: attempts }, (_, retry) => {
     const last = retry === attempts - 1;
-    const failed = last ? finalStatus === 'failed' && !blockedBy : true;
-    const status = failed ? failedOrInvalid(errors[retry] ?? []) : finalStatus;
+    // Attempts before the last one failed: only a failure is retried.
+    const status = !last || finalStatus === 'failed' ? failedOrInvalid(errors[retry] ?? []) : finalStatus;
     const startTimeMs = diagnostic === undefined ? undefined : diagnostic.startTime + retry * spanMs;
     const result = createTestResult({
       title,
@@ -80,7 +80,7 @@ export function toTestResults(test: ReportedTest, context: TestContext): TestRes
       startTimeMs,
       durationMs: spanMs,
       endTimeMs: startTimeMs === undefined ? undefined : startTimeMs + spanMs,
-      error: status === 'failed' || status === 'invalid' ? (blockedBy ?? toError(errors[retry] ?? [])) : undefined,
+      error: status === 'failed' || status === 'invalid' ? toError(errors[retry] ?? []) : blockedBy,
       message: finalStatus === 'skipped' ? outcome.note : undefined,
       params,
       // Annotations and artifacts belong to the test, not to one attempt; the console output too.
@@ -105,7 +105,8 @@ function describeBlocks(parent: ReportedParent): string[] {
 
 /**
  * Vitest skips the tests of a describe block (or file) whose `beforeAll` failed, and files the error under the
- * block. Sent as skipped, the failure would vanish from Qase: they are failed, with the block's error.
+ * block. They are sent skipped, as Vitest and the official reporter say, with the block's error, so the reason
+ * shows in Qase.
  */
 function failedBefore(test: ReportedTest): QaseError | undefined {
   if (test.options.mode === 'skip' || test.options.mode === 'todo') return undefined;

@@ -80,11 +80,11 @@ describe('toTestResults', () => {
   it.each([
     { where: 'describe block "Cart"', describeBlocks: ['Cart'] },
     { where: 'src/cart.test.ts', describeBlocks: [] },
-  ])('fails the tests that did not run because a beforeAll of $where failed', ({ where, describeBlocks }) => {
+  ])('skips the tests that did not run because a beforeAll of $where failed, with its error', ({ where, describeBlocks }) => {
     const skipped: Outcome = { state: 'skipped', errors: undefined, note: undefined };
     const test = reported({ outcome: skipped, diagnostic: null, describeBlocks, blockErrors: [error('db down')] });
     expect(toTestResults(test, noContext).map((r) => [r.status, r.error])).toEqual([[
-      'failed',
+      'skipped',
       { message: `The test did not run: ${where} failed before it.\n\nAssertionError: db down`, stack: 'AssertionError: db down\n    at cart.test.ts:3:5' },
     ]]);
     const skippedAnyway = reported({ mode: 'skip', outcome: skipped, diagnostic: null, describeBlocks, blockErrors: [error('db down')] });

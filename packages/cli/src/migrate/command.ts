@@ -32,7 +32,7 @@ Options:
   -h, --help   this help
 
 Example:
-  npx qase-reporters migrate --dry-run
+  npx @qase-reporters/cli migrate --dry-run
 `,
   options: { 'dry-run': { type: 'boolean' }, force: { type: 'boolean' } },
   positionals: [],

@@ -48,7 +48,7 @@ describe('the dry run', () => {
     expect(readdirSync(join(folder, 'files'))).toHaveLength(3);
     const log = readLog(cwd);
     expect(log).toMatch(/dry run: nothing was sent\. A run "Automated run [^"]+" would be created and 450 results \(failed 45, passed 405\) sent in 3 requests, with 3 attachments/);
-    expect(log).toContain('the request bodies and attachments are in qase-dry-run; send them with: npx qase-reporters upload qase-dry-run');
+    expect(log).toContain('the request bodies and attachments are in qase-dry-run; send them with: npx @qase-reporters/cli upload qase-dry-run');
 
     const first = await send(folder);
     expect(first.upload).toMatchObject({ total: 450, delivered: 450, completed: true, stoppedBy: undefined });

@@ -87,7 +87,7 @@ describe('when the API cannot be reached', () => {
     const folder = outboxFolder();
     expect(summary.folder).toBe(folder);
     expect(outboxIds(folder)).toHaveLength(500);
-    expect(readLog(cwd)).toContain(`npx qase-reporters upload ${join('.qase/outbox', readdirSync(join(cwd, '.qase/outbox'))[0])}`);
+    expect(readLog(cwd)).toContain(`npx @qase-reporters/cli upload ${join('.qase/outbox', readdirSync(join(cwd, '.qase/outbox'))[0])}`);
 
     emulator = await startEmulator();
     const ids = outboxIds(folder);
