@@ -3,6 +3,7 @@ import { dirname, join, relative, resolve, sep } from 'node:path';
 import type { ResultBody } from './api-types';
 import { createAttachmentStore } from './attachments';
 import { defaultRunText } from './ci';
+import { cliCommand } from './command';
 import { isoTime, startTimer, stopTimer, wallClockMs } from './clock';
 import { loadConfig, resolveConfig, type Config } from './config';
 import { createDelivery } from './delivery';
@@ -137,7 +138,7 @@ function createSession(config: Config, framework: string, cwd: string, env: Node
     const startedAtMs = Math.min(start.startedAtMs ?? wallClockMs(), wallClockMs());
     if (start.shard && start.shard.total > 1 && config.testops.run.id === undefined && !dryRun) {
       output.warn(`shard ${start.shard.current}/${start.shard.total} creates a Qase run of its own. For one run across ` +
-        'shards, create it first (npx qase-reporters run create) and pass QASE_TESTOPS_RUN_ID to every shard.');
+        `shards, create it first (${cliCommand('run', 'create')}) and pass QASE_TESTOPS_RUN_ID to every shard.`);
     }
     delivery.runId = config.testops.run.id;
     if (delivery.runId === undefined) {
