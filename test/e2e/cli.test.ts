@@ -137,7 +137,9 @@ describe('configuration errors: one line, exit 1, before any request', () => {
     const before = emulator.state().requests.length;
     const result = await cli(args, { env: api({ QASE_TESTOPS_API_HOST: 'http://qase.example.com' }) });
     expect(result.code).toBe(1);
-    expect(result.stdout + result.stderr).toMatch(/"http:\/\/qase\.example\.com": plain HTTP would send the token unencrypted/);
+    expect(result.stdout + result.stderr).toMatch(
+      /the API address http:\/\/qase\.example\.com is plain HTTP, which would send the token unencrypted, so nothing is sent to it\. Use https:\/\/, or set QASE_TESTOPS_API_ALLOW_PLAIN_HTTP=true/,
+    );
     expect(emulator.state().requests.length).toBe(before);
   });
 
@@ -146,9 +148,14 @@ describe('configuration errors: one line, exit 1, before any request', () => {
     expectOneLine(await cli(['run', 'create'], { cwd, env: api() }), 1, /qase\.config\.json is not valid JSON \(line 1, column 35\)/);
   });
 
-  it('a misspelt option in qase.config.json, with the token in the same file', async () => {
+  it('a misspelt option in qase.config.json, with the token in the same file: the warning, then why it stops', async () => {
     const cwd = folder('typo', { 'qase.config.json': JSON.stringify({ testops: { api: { token: TOKEN }, projekt: 'DEMO' } }) });
-    expectOneLine(await cli(['run', 'create'], { cwd }), 1, /Unknown option testops\.projekt in qase\.config\.json/);
+    const result = await cli(['run', 'create'], { cwd });
+    expect([result.code, result.stdout]).toEqual([1, '']);
+    expect(result.stderr.trimEnd().split('\n')).toEqual([
+      'qase: Unknown option testops.projekt in qase.config.json is ignored; the nearest known option is testops.project.',
+      expect.stringMatching(/^qase: QASE_TESTOPS_PROJECT is not set\. Set it \(or testops\.project in qase\.config\.json\)/),
+    ]);
   });
 
   it('--github-output outside GitHub Actions, before creating a run', async () => {
@@ -293,6 +300,16 @@ describe('doctor', () => {
       '✓ API token accepted',
       '✓ project DEMO exists',
       `✓ run ${id} is open: ${emulator.url}/run/DEMO/dashboard/${id}`,
+    ]);
+  });
+
+  it('names each configuration key it ignores, with the nearest known one, and checks the rest', async () => {
+    const cwd = folder('doctor-unknown-key', { 'qase.config.json': JSON.stringify({ testops: { project: 'project_code', api: { tocken: 'x' } } }) });
+    const result = await cli(['doctor'], { cwd, env: api() });
+    expect(result.code, result.stdout).toBe(0);
+    expect(lines(result).slice(0, 2)).toEqual([
+      `✓ configuration project DEMO, API ${emulator.url}, token set`,
+      '! configuration Unknown option testops.api.tocken in qase.config.json is ignored; the nearest known option is testops.api.token.',
     ]);
   });
 

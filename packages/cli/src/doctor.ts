@@ -36,6 +36,7 @@ Options:
       secrets.push(config.testops.api.token ?? '');
       const { baseUrl } = config.testops.api;
       ok('configuration', `project ${config.testops.project}, API ${baseUrl}, token set`);
+      for (const warning of loaded.warnings) line('!', 'configuration', warning);
       if (loaded.mode !== 'testops') {
         line('!', 'mode', `QASE_MODE (mode) is ${loaded.mode}: the reporters will not upload. Remove it, or set it to testops.`);
       }
@@ -62,7 +63,8 @@ type Fail = (label: string, text: string) => number;
 async function checkApi(session: Session, ok: Report, failed: Fail): Promise<number | undefined> {
   const { project, config } = session;
   const host = config.testops.api.baseUrl;
-  const answers = host.startsWith('https:') ? `${host} answers over HTTPS` : `${host} answers (plain HTTP, allowed only on this machine)`;
+  const plain = config.testops.api.allowPlainHttp ? 'plain HTTP, allowed by QASE_TESTOPS_API_ALLOW_PLAIN_HTTP' : 'plain HTTP, allowed only on this machine';
+  const answers = host.startsWith('https:') ? `${host} answers over HTTPS` : `${host} answers (${plain})`;
   try {
     await session.call((api, cancel) => api.getProject(project, cancel));
   } catch (error) {

@@ -22,7 +22,11 @@ export interface Session {
  * are required, and `mode` does not apply, since running a command is the request to talk to the API.
  */
 function readConfig(context: CliContext): Config {
-  return forApi(loadConfig({}, { cwd: context.cwd, env: context.env }));
+  const config = loadConfig({}, { cwd: context.cwd, env: context.env });
+  // Before the check: a misspelt key is often why the token or the project is missing.
+  const output = createOutput({ console: true, debug: false, secrets: [config.testops.api.token], write: context.stderr });
+  for (const warning of config.warnings) output.warn(warning);
+  return forApi(config);
 }
 
 /** The configuration with what the API needs checked, and `mode` set to talk to it. */
@@ -39,6 +43,7 @@ export function forApi(config: Config): Config {
     const both = token && project;
     throw new ConfigError(`${names} ${both ? 'are' : 'is'} not set. Set ${both ? 'them' : 'it'} (or ${keys} in qase.config.json) to ${values}.`);
   }
+  if (config.testops.api.refusal) throw new ConfigError(config.testops.api.refusal);
   return { ...config, mode: 'testops' };
 }
 

@@ -26,6 +26,8 @@ export interface ApiClientOptions {
   /** Deadline of one request; a timed-out request is a network error and is retried by the caller. */
   requestTimeoutMs?: number;
   debug?: (line: string) => void;
+  /** Plain HTTP to a host that is not loopback, which the user asked for explicitly (`testops.api.allowPlainHttp`). */
+  allowPlainHttp?: boolean;
 }
 
 /** Cancels a request in flight, e.g. when the end-of-run deadline passes. */
@@ -68,13 +70,18 @@ export interface ApiClient {
 // The API's largest page of runs.
 const RUN_PAGE = 100;
 
-/** Throws a ConfigError for a base URL that would send the token in clear text (config refuses it too). */
+/**
+ * Throws a ConfigError for a base URL that would send the token in clear text, unless the user opted in (a reporter
+ * keeps its results in the outbox instead, see `testops.api.refusal`).
+ */
 export function createApiClient(options: ApiClientOptions): ApiClient {
   const base = new URL(options.baseUrl.replace(/\/+$/, '') + '/');
-  if (base.protocol !== 'https:' && !(base.protocol === 'http:' && isLoopback(base.hostname))) {
+  const plainHttpAllowed = base.protocol === 'http:' && (isLoopback(base.hostname) || options.allowPlainHttp === true);
+  if (base.protocol !== 'https:' && !plainHttpAllowed) {
     throw new ConfigError(
       `the API address ${base.protocol}//${base.host} is not https://: plain HTTP would send the token unencrypted ` +
-        'and is allowed only to 127.0.0.1, ::1 and localhost. Use an https:// address in QASE_TESTOPS_API_HOST.',
+        'and is allowed only to 127.0.0.1, ::1 and localhost. Use an https:// address in QASE_TESTOPS_API_HOST, or set ' +
+        'QASE_TESTOPS_API_ALLOW_PLAIN_HTTP=true to send over plain HTTP anyway.',
     );
   }
   const agent = createAgent(base, options.env);

@@ -67,6 +67,7 @@ export function createCollector(options: unknown, context: CollectorContext): Co
     logFile: config.logging.file ? join(cwd, 'logs', 'qase.log') : undefined,
     secrets: [config.testops.api.token],
   });
+  for (const line of config.warnings) output.warn(line);
   if (config.modeNote) output.info(config.modeNote);
   if (config.mode === 'off') return disabled(config);
   try {
@@ -92,8 +93,9 @@ function disabled(config: Config): Collector {
 /** One test run's worth of results, from the first `add` to the summary. */
 function createSession(config: Config, framework: string, cwd: string, env: NodeJS.ProcessEnv, output: Output): Collector {
   const createdAt = wallClockMs();
-  const dryRun = config.mode === 'dry-run';
-  const folder = dryRun ? prepareDryRunFolder(resolve(cwd, config.dryRunPath)) : join(resolve(cwd, config.testops.outboxPath), sessionName(createdAt));
+  // TODO(issue 13): report mode writes a Qase Report; until then it writes what a dry run writes.
+  const dryRun = config.mode === 'dry-run' || config.mode === 'report';
+  const folder = dryRun ? prepareDryRunFolder(resolve(cwd, config.report.path)) : join(resolve(cwd, config.testops.outboxPath), sessionName(createdAt));
   const outbox = openOutbox(folder);
   const storeAttachment = createAttachmentStore(folder, { copyFiles: dryRun, warn: output.warn });
   const delivery = createDelivery({ config, folder, output, env });

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { createApiClient, type ApiClient } from './api';
 import type { ResultBody } from './api-types';
 import { createAttachmentUploader } from './attachments';
+import { cliCommand } from './command';
 import type { Config } from './config';
 import { ApiError } from './errors';
 import type { Segment } from './outbox';
@@ -67,7 +68,8 @@ export interface DeliveryOptions {
 export function createDelivery(options: DeliveryOptions): Delivery {
   const { config, folder, output, env } = options;
   const effects = options.effects ?? realEffects({ keepAlive: options.keepAlive === true });
-  const dryRun = config.mode === 'dry-run';
+  // TODO(issue 13): report mode writes a Qase Report; until then it writes what a dry run writes.
+  const dryRun = config.mode === 'dry-run' || config.mode === 'report';
   const project = config.testops.project ?? '';
   const sender = createSender({
     rateLimitPerMinute: config.testops.rateLimitPerMinute,
@@ -75,10 +77,12 @@ export function createDelivery(options: DeliveryOptions): Delivery {
     effects,
     onRetry: (error, delayMs) => output.debug(`${error.message} Retrying in ${delayMs} ms.`),
   });
-  const api = dryRun ? undefined : options.api ?? createApiClient({
+  const { refusal } = config.testops.api;
+  const api = dryRun || refusal ? undefined : options.api ?? createApiClient({
     baseUrl: config.testops.api.baseUrl,
     token: config.testops.api.token ?? '',
     env,
+    allowPlainHttp: config.testops.api.allowPlainHttp,
     debug: output.debug,
   });
   const refused = new Set<string>();
@@ -86,7 +90,9 @@ export function createDelivery(options: DeliveryOptions): Delivery {
   const deliveredByStatus: Record<string, number> = {};
   const refusedByStatus: Record<string, number> = {};
   let written = 0;
-  let fatal: ApiError | undefined;
+  // An address the token may not go to: nothing is sent, and the outbox keeps every result for `upload`.
+  let fatal = refusal === undefined ? undefined : new ApiError(refusal, 'API_INSECURE', undefined, 'POST', '/');
+  if (refusal) output.errorOnce(`${refusal} The results are kept in the outbox for ${cliCommand('upload')}.`);
   let pausedUntil = 0;
   let runId: number | undefined;
   let runTried = false;

@@ -19,7 +19,8 @@ export type ApiErrorCode =
   | 'API_STORAGE_FULL'
   | 'API_SERVER'
   | 'API_NETWORK'
-  | 'API_CERTIFICATE';
+  | 'API_CERTIFICATE'
+  | 'API_INSECURE';
 
 /** What the API (or the network on the way to it) answered, in words a user can act on. */
 export class ApiError extends Error {

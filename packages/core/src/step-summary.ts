@@ -17,7 +17,7 @@ export function formatStepSummary(summary: StepSummary, env: Env): string | unde
   const written = statuses.reduce((sum, [, n]) => sum + n, 0);
   const folder = summary.folder && shownPath(summary.folder, value(env, 'GITHUB_WORKSPACE'));
   const lines =
-    summary.mode === 'dry-run'
+    summary.mode === 'dry-run' || summary.mode === 'report'
       ? [`### Qase dry run: ${written} results written, nothing sent`]
       : [`### Qase: ${summary.delivered} of ${written} results delivered${summary.runId === undefined ? '' : ` to run ${summary.runId}`}`];
   const left = written - summary.delivered;
@@ -37,7 +37,7 @@ export function formatStepSummary(summary: StepSummary, env: Env): string | unde
     );
   }
   if (summary.runUrl) lines.push('', `[Open run ${summary.runId} in Qase](${summary.runUrl})`);
-  if (summary.mode === 'dry-run' && folder) {
+  if ((summary.mode === 'dry-run' || summary.mode === 'report') && folder) {
     lines.push('', `The request bodies are in \`${folder}\`; send them with \`${cliCommand('upload', folder)}\`.`);
   }
   if (summary.mode === 'testops' && left > 0) {

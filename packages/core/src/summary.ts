@@ -46,7 +46,7 @@ export function formatSummary(s: UploadSummary, d: SummaryDetails): string[] {
   const filtered = s.total - d.written;
   const counted = (byStatus: Record<string, number>) => `${statusList(byStatus)}${filtered > 0 ? `; ${filtered} left out by the status filter` : ''}`;
   const time = `${(s.durationMs / 1000).toFixed(1)} s`;
-  if (s.mode === 'dry-run') {
+  if (s.mode === 'dry-run' || s.mode === 'report') {
     const lines = [
       `dry run: nothing was sent. ${d.runTitle ? `A run "${d.runTitle}" would be created and ` : ''}` +
         `${plural(s.delivered, 'result')} (${counted(s.byStatus)}) sent in ${plural(s.requests, 'request')}, ` +

@@ -231,16 +231,24 @@ describe('plain HTTP only to loopback', () => {
   ])('%s is allowed: %s', (host, allowed) => {
     const resolveIt = () => resolveConfig({}, { ...env, QASE_TESTOPS_API_HOST: host }, undefined);
     const build = () => createApiClient({ baseUrl: host, token: TOKEN, env: {} }).close();
+    expect(resolveIt().testops.api.baseUrl).toBe(host);
     if (allowed) {
-      expect(resolveIt().testops.api.baseUrl).toBe(host);
+      expect(resolveIt().testops.api.refusal).toBeUndefined();
       expect(build).not.toThrow();
     } else {
-      expect(resolveIt).toThrow(ConfigError);
-      expect(resolveIt).toThrow(/plain HTTP would send the token unencrypted/);
+      // The configuration is usable, but nothing may be sent there: the reporter keeps the results instead.
+      expect(resolveIt().testops.api.refusal).toMatch(/plain HTTP, which would send the token unencrypted.*QASE_TESTOPS_API_ALLOW_PLAIN_HTTP=true/);
       // The client refuses too, for callers that build it without resolveConfig.
       expect(build).toThrow(ConfigError);
       expect(build).toThrow(/plain HTTP would send the token unencrypted.*QASE_TESTOPS_API_HOST/);
     }
+  });
+
+  it('sends over plain HTTP to another host only when the user opted in', () => {
+    const env = { QASE_TESTOPS_API_TOKEN: TOKEN, QASE_TESTOPS_PROJECT: 'DEMO', QASE_TESTOPS_API_HOST: 'http://qase.example.com' };
+    const config = resolveConfig({}, { ...env, QASE_TESTOPS_API_ALLOW_PLAIN_HTTP: 'true' }, undefined);
+    expect([config.testops.api.allowPlainHttp, config.testops.api.refusal]).toEqual([true, undefined]);
+    expect(() => createApiClient({ baseUrl: 'http://qase.example.com', token: TOKEN, env: {}, allowPlainHttp: true }).close()).not.toThrow();
   });
 
   it('refuses other schemes in the client as well', () => {

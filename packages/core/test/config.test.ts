@@ -1,6 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { OPTIONS, type Option } from '../src/config/options';
 import { type Config, ConfigError, loadConfig, resolveConfig } from '../src/index';
 
 const TOKEN = 'tok-5f3e9a7c1b2d4e6f8a0b';
@@ -31,6 +32,7 @@ describe('resolveConfig defaults', () => {
       modeNote:
         'Not reporting to Qase: QASE_TESTOPS_API_TOKEN and QASE_TESTOPS_PROJECT are not set. Set both to upload ' +
         'results, or set QASE_MODE=dry-run to see what would be sent without uploading.',
+      warnings: [],
       fallback: 'off',
       debug: false,
       environment: undefined,
@@ -38,9 +40,9 @@ describe('resolveConfig defaults', () => {
       rootSuite: undefined,
       statusMapping: {},
       logging: { console: true, file: false },
-      dryRunPath: 'qase-dry-run',
+      report: { driver: 'local', path: 'build/qase-report', format: 'json' },
       testops: {
-        api: { token: undefined, baseUrl: 'https://api.qase.io', appUrl: 'https://app.qase.io' },
+        api: { token: undefined, baseUrl: 'https://api.qase.io', appUrl: 'https://app.qase.io', allowPlainHttp: false, refusal: undefined },
         project: undefined,
         uploadAttachments: true,
         run: { id: undefined, title: undefined, description: undefined, complete: true, tags: [], externalLink: undefined },
@@ -54,6 +56,13 @@ describe('resolveConfig defaults', () => {
         deadlineMs: 120_000,
         rateLimitPerMinute: 200,
         maxConcurrentRequests: 3,
+      },
+      testopsMulti: undefined,
+      profilers: [],
+      networkProfiler: { skipDomains: [], trackOnFail: true },
+      framework: {
+        playwright: { browser: { addAsParameter: false, parameterName: 'browser' }, markAsFlaky: false },
+        mocha: { extraReporters: [] },
       },
     } satisfies Config);
   });
@@ -76,17 +85,19 @@ describe('resolveConfig defaults', () => {
 
 interface Spelling {
   path: string;
-  env: string;
-  envText: string;
+  /** The variable and its text; undefined for options set in the file and the reporter options only. */
+  env?: string;
+  envText?: string;
   value: unknown;
   read: (config: Config) => unknown;
   expected: unknown;
 }
 
-// Every option in its three spellings: the QASE_* variable, qase.config.json and the reporter options.
+// Every option of the table in its three spellings: the QASE_* variable, qase.config.json and the reporter options.
 const spellings: Spelling[] = [
   { path: 'mode', env: 'QASE_MODE', envText: 'dry-run', value: 'dry-run', read: (c) => c.mode, expected: 'dry-run' },
-  { path: 'fallback', env: 'QASE_FALLBACK', envText: 'report', value: 'report', read: (c) => c.fallback, expected: 'dry-run' },
+  { path: 'mode', env: 'QASE_MODE', envText: 'report', value: 'report', read: (c) => c.mode, expected: 'report' },
+  { path: 'fallback', env: 'QASE_FALLBACK', envText: 'report', value: 'report', read: (c) => c.fallback, expected: 'report' },
   { path: 'debug', env: 'QASE_DEBUG', envText: 'true', value: true, read: (c) => c.debug, expected: true },
   { path: 'environment', env: 'QASE_ENVIRONMENT', envText: 'staging', value: 'staging', read: (c) => c.environment, expected: 'staging' },
   { path: 'captureLogs', env: 'QASE_CAPTURE_LOGS', envText: 'true', value: true, read: (c) => c.captureLogs, expected: true },
@@ -101,13 +112,13 @@ const spellings: Spelling[] = [
   },
   { path: 'logging.console', env: 'QASE_LOGGING_CONSOLE', envText: 'false', value: false, read: (c) => c.logging.console, expected: false },
   { path: 'logging.file', env: 'QASE_LOGGING_FILE', envText: 'true', value: true, read: (c) => c.logging.file, expected: true },
-  { path: 'report.driver', env: 'QASE_REPORT_DRIVER', envText: 'local', value: 'local', read: (c) => c.dryRunPath, expected: 'qase-dry-run' },
+  { path: 'report.driver', env: 'QASE_REPORT_DRIVER', envText: 'local', value: 'local', read: (c) => c.report.driver, expected: 'local' },
   {
     path: 'report.connections.local.path',
     env: 'QASE_REPORT_CONNECTION_PATH',
     envText: 'out/dry',
     value: 'out/dry',
-    read: (c) => c.dryRunPath,
+    read: (c) => c.report.path,
     expected: 'out/dry',
   },
   {
@@ -115,16 +126,40 @@ const spellings: Spelling[] = [
     env: 'QASE_REPORT_CONNECTION_PATH',
     envText: 'out/dry',
     value: 'out/dry',
-    read: (c) => c.dryRunPath,
+    read: (c) => c.report.path,
+    expected: 'out/dry',
+  },
+  {
+    path: 'report.connection.path',
+    env: 'QASE_REPORT_CONNECTION_PATH',
+    envText: 'out/dry',
+    value: 'out/dry',
+    read: (c) => c.report.path,
     expected: 'out/dry',
   },
   {
     path: 'report.connections.local.format',
     env: 'QASE_REPORT_CONNECTION_FORMAT',
-    envText: 'json',
-    value: 'json',
-    read: (c) => c.dryRunPath,
-    expected: 'qase-dry-run',
+    envText: 'jsonp',
+    value: 'jsonp',
+    read: (c) => c.report.format,
+    expected: 'jsonp',
+  },
+  {
+    path: 'report.connection.local.format',
+    env: 'QASE_REPORT_CONNECTION_FORMAT',
+    envText: 'jsonp',
+    value: 'jsonp',
+    read: (c) => c.report.format,
+    expected: 'jsonp',
+  },
+  {
+    path: 'report.connection.format',
+    env: 'QASE_REPORT_CONNECTION_FORMAT',
+    envText: 'jsonp',
+    value: 'jsonp',
+    read: (c) => c.report.format,
+    expected: 'jsonp',
   },
   { path: 'testops.api.token', env: 'QASE_TESTOPS_API_TOKEN', envText: TOKEN, value: TOKEN, read: (c) => c.testops.api.token, expected: TOKEN },
   {
@@ -132,8 +167,24 @@ const spellings: Spelling[] = [
     env: 'QASE_TESTOPS_API_HOST',
     envText: 'qase.example.com',
     value: 'qase.example.com',
-    read: (c) => c.testops.api,
-    expected: { token: undefined, baseUrl: 'https://api-qase.example.com', appUrl: 'https://qase.example.com' },
+    read: (c) => [c.testops.api.baseUrl, c.testops.api.appUrl],
+    expected: ['https://api-qase.example.com', 'https://qase.example.com'],
+  },
+  {
+    path: 'testops.api.enterprise',
+    env: 'QASE_TESTOPS_API_ENTERPRISE',
+    envText: 'true',
+    value: true,
+    read: (c) => [c.testops.api.baseUrl, c.warnings],
+    expected: ['https://api.qase.io', []],
+  },
+  {
+    path: 'testops.api.allowPlainHttp',
+    env: 'QASE_TESTOPS_API_ALLOW_PLAIN_HTTP',
+    envText: 'true',
+    value: true,
+    read: (c) => c.testops.api.allowPlainHttp,
+    expected: true,
   },
   { path: 'testops.project', env: 'QASE_TESTOPS_PROJECT', envText: 'DEMO', value: 'DEMO', read: (c) => c.testops.project, expected: 'DEMO' },
   {
@@ -230,17 +281,85 @@ const spellings: Spelling[] = [
     read: (c) => c.testops.maxConcurrentRequests,
     expected: 1,
   },
+  {
+    path: 'testops_multi.default_project',
+    value: 'DEMO',
+    read: (c) => c.testopsMulti,
+    expected: undefined, // without mode testops_multi the section is not used
+  },
+  {
+    path: 'testops_multi.projects',
+    value: [{ code: 'DEMO' }],
+    read: (c) => c.testopsMulti,
+    expected: undefined,
+  },
+  { path: 'profilers', value: ['network'], read: (c) => c.profilers, expected: ['network'] },
+  {
+    path: 'networkProfiler.skip_domains',
+    value: ['analytics.example.com'],
+    read: (c) => c.networkProfiler.skipDomains,
+    expected: ['analytics.example.com'],
+  },
+  { path: 'networkProfiler.track_on_fail', value: false, read: (c) => c.networkProfiler.trackOnFail, expected: false },
+  {
+    path: 'framework.browser.addAsParameter',
+    value: true,
+    read: (c) => c.framework.playwright.browser.addAsParameter,
+    expected: true,
+  },
+  {
+    path: 'framework.playwright.browser.addAsParameter',
+    value: true,
+    read: (c) => c.framework.playwright.browser.addAsParameter,
+    expected: true,
+  },
+  {
+    path: 'framework.browser.parameterName',
+    value: 'Browser',
+    read: (c) => c.framework.playwright.browser.parameterName,
+    expected: 'Browser',
+  },
+  {
+    path: 'framework.playwright.browser.parameterName',
+    value: 'Browser',
+    read: (c) => c.framework.playwright.browser.parameterName,
+    expected: 'Browser',
+  },
+  { path: 'framework.markAsFlaky', value: true, read: (c) => c.framework.playwright.markAsFlaky, expected: true },
+  { path: 'framework.playwright.markAsFlaky', value: true, read: (c) => c.framework.playwright.markAsFlaky, expected: true },
+  {
+    path: 'extraReporters',
+    value: ['spec', { name: 'json', options: { output: 'results.json' } }],
+    read: (c) => c.framework.mocha.extraReporters,
+    expected: [
+      { name: 'spec', options: {} },
+      { name: 'json', options: { output: 'results.json' } },
+    ],
+  },
 ];
 
+it('covers every option of the table and each of its spellings', () => {
+  const spelled = new Set(spellings.map((s) => s.path));
+  const options = Object.entries(OPTIONS) as [string, Option<unknown>][];
+  const table = options.flatMap(([path, option]) => [path, ...(option.aliases ?? [])]);
+  expect(table.filter((path) => !spelled.has(path))).toEqual([]);
+  const variables = options.flatMap(([, option]) => option.env ?? []);
+  expect(variables.filter((name) => !spellings.some((s) => s.env === name))).toEqual([]);
+});
+
 describe.each(spellings)('option $path', ({ path, env, envText, value, read, expected }) => {
-  it(`is read from ${env}`, () => {
-    expect(read(resolveConfig({}, { [env]: envText }, undefined))).toEqual(expected);
+  if (env !== undefined) {
+    it(`is read from ${env}`, () => {
+      expect(read(resolveConfig({}, { [env]: envText }, undefined))).toEqual(expected);
+    });
+  }
+  it('is read from qase.config.json, without a warning', () => {
+    const config = resolveConfig({}, {}, nest(path, value));
+    expect([read(config), config.warnings]).toEqual([expected, []]);
   });
-  it('is read from qase.config.json', () => {
-    expect(read(resolveConfig({}, {}, nest(path, value)))).toEqual(expected);
-  });
-  it('is read from the reporter options', () => {
-    expect(read(resolveConfig(nest(path, value), {}, undefined))).toEqual(expected);
+  it('is read from the reporter options, without a warning', () => {
+    const config = resolveConfig(nest(path, value), {}, undefined);
+    expect([read(config), config.warnings]).toEqual([expected, []]);
   });
 });
 
@@ -358,7 +477,7 @@ describe('mode', () => {
     { case: 'explicit testops with both', env: { ...READY, QASE_MODE: 'testops' }, mode: 'testops', note: undefined },
     { case: 'explicit off', env: { ...READY, QASE_MODE: 'off' }, mode: 'off', note: undefined },
     { case: 'explicit dry-run needs no token', env: { QASE_MODE: 'dry-run' }, mode: 'dry-run', note: undefined },
-    { case: 'report is the official name of dry-run', env: { QASE_MODE: 'report' }, mode: 'dry-run', note: undefined },
+    { case: 'report, a local Qase Report, needs no token', env: { QASE_MODE: 'report' }, mode: 'report', note: undefined },
     {
       case: 'explicit testops without a project falls back to dry-run when asked',
       env: { QASE_MODE: 'testops', QASE_FALLBACK: 'dry-run', QASE_TESTOPS_API_TOKEN: TOKEN },
@@ -366,11 +485,11 @@ describe('mode', () => {
       note: 'Dry run instead of upload (fallback): the mode is testops but QASE_TESTOPS_PROJECT is not set. Nothing is uploaded.',
     },
     {
-      case: 'fallback report works the same',
+      case: 'fallback report writes a local report instead',
       env: { QASE_MODE: 'testops', QASE_FALLBACK: 'report' },
-      mode: 'dry-run',
+      mode: 'report',
       note:
-        'Dry run instead of upload (fallback): the mode is testops but QASE_TESTOPS_API_TOKEN and ' +
+        'Local report instead of upload (fallback): the mode is testops but QASE_TESTOPS_API_TOKEN and ' +
         'QASE_TESTOPS_PROJECT are not set. Nothing is uploaded.',
     },
   ])('$case', ({ env, mode, note }) => {
@@ -435,27 +554,6 @@ interface BadConfig {
 
 const badConfigs: BadConfig[] = [
   {
-    case: 'an unknown key in the file lists the known keys at its level',
-    file: { testops: { api: { tocken: TOKEN } } },
-    message:
-      'Unknown option testops.api.tocken in qase.config.json; a misspelt option would be ignored. ' +
-      'Known options in testops.api: token, host.',
-  },
-  {
-    case: 'an unknown top-level key in the reporter options',
-    options: { projectCode: 'DEMO' },
-    message:
-      'Unknown option projectCode in the reporter options; a misspelt option would be ignored. Known options: ' +
-      'mode, fallback, debug, environment, captureLogs, rootSuite, statusMapping, logging, report, testops.',
-  },
-  {
-    case: 'an unknown key deep in report',
-    file: { report: { connections: { local: { folder: 'x' } } } },
-    message:
-      'Unknown option report.connections.local.folder in qase.config.json; a misspelt option would be ignored. ' +
-      'Known options in report.connections.local: path, format.',
-  },
-  {
     case: 'a section that is not an object',
     options: { testops: 'DEMO' },
     message: 'testops in the reporter options must be an object ({ … }), got "DEMO".',
@@ -473,17 +571,12 @@ const badConfigs: BadConfig[] = [
   {
     case: 'a bad mode',
     env: { QASE_MODE: 'upload' },
-    message: 'QASE_MODE is "upload"; it must be testops, dry-run (or report) or off.',
-  },
-  {
-    case: 'the official multi-project mode',
-    file: { mode: 'testops_multi' },
-    message: 'mode in qase.config.json is "testops_multi"; it must be testops, dry-run (or report) or off.',
+    message: 'QASE_MODE is "upload"; it must be testops, testops_multi, report, dry-run or off.',
   },
   {
     case: 'a bad fallback',
     options: { fallback: true },
-    message: 'fallback in the reporter options is true; it must be testops, dry-run (or report) or off.',
+    message: 'fallback in the reporter options is true; it must be testops, testops_multi, report, dry-run or off.',
   },
   {
     case: 'a bad boolean variable names the variable',
@@ -585,18 +678,6 @@ const badConfigs: BadConfig[] = [
       'QASE_TESTOPS_API_HOST is "ftp://qase.example.com"; only https:// URLs are allowed. Use a host like example.qase.io, or a full URL like https://api.example.com.',
   },
   {
-    case: 'plain http to a host that is not loopback',
-    env: { QASE_TESTOPS_API_HOST: 'http://qase.example.com' },
-    message:
-      'QASE_TESTOPS_API_HOST is "http://qase.example.com": plain HTTP would send the token unencrypted. Use https://; http:// is allowed only for 127.0.0.1, ::1 and localhost.',
-  },
-  {
-    case: 'plain http to a name that only starts like loopback',
-    env: { QASE_TESTOPS_API_HOST: 'http://127.0.0.1.example.com' },
-    message:
-      'QASE_TESTOPS_API_HOST is "http://127.0.0.1.example.com": plain HTTP would send the token unencrypted. Use https://; http:// is allowed only for 127.0.0.1, ::1 and localhost.',
-  },
-  {
     case: 'a URL with a query',
     options: { testops: { api: { host: 'https://qase.example.com/?a=1' } } },
     message:
@@ -606,11 +687,6 @@ const badConfigs: BadConfig[] = [
     case: 'a token that is not a string does not show its value',
     file: { testops: { api: { token: 12345678 } } },
     message: 'testops.api.token in qase.config.json must be a string, got a number. Write the token in quotes.',
-  },
-  {
-    case: 'a status mapping from a status that does not exist',
-    env: { QASE_STATUS_MAPPING: 'invlid=failed' },
-    message: 'QASE_STATUS_MAPPING maps "invlid", which is not a status. Map one of passed, failed, skipped, blocked, invalid.',
   },
   {
     case: 'a status mapping that is not pairs',
@@ -681,19 +757,46 @@ const badConfigs: BadConfig[] = [
   {
     case: 'a report driver other than local',
     env: { QASE_REPORT_DRIVER: 's3' },
-    message: 'QASE_REPORT_DRIVER is "s3"; it must be local. It is the only driver: a dry run writes to a local folder.',
+    message: 'QASE_REPORT_DRIVER is "s3"; it must be local. It is the only driver: a local run writes to a folder.',
   },
   {
-    case: 'the jsonp report format',
-    file: { report: { connection: { local: { format: 'jsonp' } } } },
-    message:
-      'report.connection.local.format in qase.config.json is "jsonp"; it must be json. A dry run writes its request bodies as JSON; remove the option.',
+    case: 'a report format other than json and jsonp',
+    file: { report: { connection: { local: { format: 'html' } } } },
+    message: 'report.connection.local.format in qase.config.json is "html"; it must be json or jsonp.',
   },
   {
-    case: 'a wrong type in the file is reported even while a variable overrides it',
-    env: { QASE_TESTOPS_RUN_TITLE: 'from env' },
+    case: 'a wrong type in the file is reported when nothing overrides it',
     file: { testops: { run: { title: 42 } } },
     message: 'testops.run.title in qase.config.json must be a string, got 42. Write it in quotes.',
+  },
+  {
+    case: 'a placeholder project that no higher source overrides',
+    options: { testops: { project: 'project_code' } },
+    message:
+      'testops.project in the reporter options is "project_code"; a project code is 2 to 10 letters or digits. Use the code from the project URL: DEMO in https://app.qase.io/project/DEMO.',
+  },
+  {
+    case: 'a multi-project default that is not one of the projects',
+    file: { mode: 'testops_multi', testops_multi: { default_project: 'OTHER', projects: [{ code: 'PROJ1' }, { code: 'PROJ2' }] } },
+    message:
+      'testops_multi.default_project is "OTHER", which is not one of testops_multi.projects (PROJ1, PROJ2). Set it to one of their codes, or add that project.',
+  },
+  {
+    case: 'multi-project projects that are not a list',
+    file: { mode: 'testops_multi', testops_multi: { projects: { code: 'PROJ1' } } },
+    message: 'testops_multi.projects in qase.config.json must be a list of projects like [{ "code": "PROJ1" }], got an object.',
+  },
+  {
+    case: 'a multi-project project with a bad run id',
+    file: { mode: 'testops_multi', testops_multi: { projects: [{ code: 'PROJ1', run: { id: 'x' } }] } },
+    message:
+      "run.id of project 1 of testops_multi.projects in qase.config.json must be a number, got \"x\". Set it to the id of an existing run (the number in the run's URL), or remove it to create a new run.",
+  },
+  {
+    case: 'extra reporters that are not names',
+    options: { extraReporters: [42] },
+    message:
+      'extraReporters in the reporter options has 42. Write a reporter name ("spec"), { "name": "json", "options": { … } }, or a list of these.',
   },
 ];
 
@@ -707,7 +810,7 @@ describe('bad configuration', () => {
 
   it.each([
     { case: 'the token pasted as the project', env: { QASE_TESTOPS_API_TOKEN: TOKEN, QASE_TESTOPS_PROJECT: TOKEN } },
-    { case: 'the token pasted as the host', options: { testops: { api: { token: TOKEN, host: `http://${TOKEN}.com` } } } },
+    { case: 'the token pasted as the host', options: { testops: { api: { token: TOKEN, host: `https://${TOKEN}.com/?a=1` } } } },
     { case: 'the token in the file, a wrong type elsewhere', file: { testops: { api: { token: TOKEN }, run: { title: TOKEN.length } }, mode: TOKEN } },
   ])('never shows the token: $case', ({ options = {}, env = {}, file }) => {
     const error = errorOf(() => resolveConfig(options, env, file));
