@@ -103,15 +103,9 @@ export function recordRequests(options: NetworkOptions): RequestRecorder {
 
 /**
  * The network profiler's options when the configuration turns it on (`profilers: ["network"]`), else undefined.
- * Our own uploads are skipped too: in Jest and Mocha they run in the process that runs the tests. The profiler
- * options are typed on Config by the configuration work (issue 10, item 1); until then they are read here.
+ * Our own uploads are skipped too: in Jest and Mocha they run in the process that runs the tests.
  */
 export function networkOptionsOf(config: Config): NetworkOptions | undefined {
-  const { profilers, networkProfiler } = config as Config & {
-    profilers?: readonly string[];
-    networkProfiler?: { skip_domains?: readonly string[]; skipDomains?: readonly string[] };
-  };
-  if (!Array.isArray(profilers) || !profilers.includes('network')) return undefined;
-  const skipDomains = networkProfiler?.skipDomains ?? networkProfiler?.skip_domains ?? [];
-  return { skipDomains: [...skipDomains, new URL(config.testops.api.baseUrl).host] };
+  if (!config.profilers.includes('network')) return undefined;
+  return { skipDomains: [...config.networkProfiler.skipDomains, new URL(config.testops.api.baseUrl).host] };
 }

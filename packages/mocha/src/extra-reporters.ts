@@ -5,24 +5,10 @@ import { join } from 'node:path';
 import { reporters } from 'mocha';
 import type { MochaOptions, Runner } from 'mocha';
 
+/** One of `extraReporters`, as the configuration reads it: `"json"`, `{ "name": "json", "options": {…} }`. */
 export interface ExtraReporter {
-  name: string;
-  options: Record<string, unknown>;
-}
-
-/**
- * The option's value as the official reporter takes it: a name, a list of names and `{ name, options }`, or one
- * such object. A string may list several names separated by commas, as `--reporter-options extraReporters=spec,json`
- * passes them.
- */
-export function parseExtraReporters(value: unknown): ExtraReporter[] {
-  const entries = Array.isArray(value) ? (value as unknown[]) : value === undefined || value === null ? [] : [value];
-  return entries.flatMap((entry): ExtraReporter[] => {
-    if (typeof entry === 'string') return entry.split(',').map((name) => name.trim()).filter(Boolean).map((name) => ({ name, options: {} }));
-    const { name, options } = (entry ?? {}) as { name?: unknown; options?: unknown };
-    if (typeof name !== 'string' || name === '') return [];
-    return [{ name, options: typeof options === 'object' && options !== null ? (options as Record<string, unknown>) : {} }];
-  });
+  readonly name: string;
+  readonly options: Readonly<Record<string, unknown>>;
 }
 
 /** What Mocha's reporters offer: `done` is called by Mocha only for its own reporter, so ours calls theirs. */
@@ -45,7 +31,7 @@ export function startExtraReporters(extras: readonly ExtraReporter[], runner: Ru
       const loaded = builtIn ?? (requireFromProject(name) as ReporterClass | { default?: ReporterClass });
       const Reporter = typeof loaded === 'function' ? loaded : loaded.default;
       if (typeof Reporter !== 'function') throw new Error('it exports no reporter class');
-      return [new Reporter(runner, { ...options, reporterOptions: own, reporterOption: own } as MochaOptions)];
+      return [new Reporter(runner, { ...options, reporterOptions: { ...own }, reporterOption: { ...own } } as MochaOptions)];
     } catch (error) {
       // The first line: a failed require goes on with its whole require stack.
       const reason = String((error as Error)?.message ?? error).split('\n')[0];

@@ -1,9 +1,9 @@
 import { reporters, Runner } from 'mocha';
 import type { MochaOptions } from 'mocha';
 import { createCollector, networkOptionsOf } from '@qase-reporters/core';
-import type { Collector, Config } from '@qase-reporters/core';
-import { parseExtraReporters, startExtraReporters } from './extra-reporters';
-import type { ExtraReporter, RunningReporter } from './extra-reporters';
+import type { Collector } from '@qase-reporters/core';
+import { startExtraReporters } from './extra-reporters';
+import type { RunningReporter } from './extra-reporters';
 import { addContextCalls } from './qase';
 import { recordResults } from './recorder';
 import { fromWire, RESULT_EVENT, WORKER_OPTIONS } from './transport';
@@ -33,7 +33,7 @@ export class QaseReporter extends reporters.Spec {
     addContextCalls(runner.suite?.ctx);
     const collector = createCollector(options.reporterOptions, { framework: 'mocha' });
     this.#collector = collector;
-    this.#extras = startExtraReporters(extraReportersOf(collector.config), runner, options, process.cwd());
+    this.#extras = startExtraReporters(collector.config.framework.mocha.extraReporters, runner, options, process.cwd());
     runner.once(Runner.constants.EVENT_RUN_BEGIN, () => collector.startRun());
     if (collector.config.mode === 'off') return;
     const { captureLogs } = collector.config;
@@ -73,13 +73,3 @@ function finish(failures: number): (reporter: RunningReporter) => Promise<void> 
     }
   });
 }
-
-/**
- * The official reporter's `extraReporters` (reporter options or qase.config.json). Config types it as
- * `framework.mocha.extraReporters` once the configuration work (issue 10, item 1) lands; until then it is read here.
- */
-function extraReportersOf(config: Config): ExtraReporter[] {
-  const framework = (config as { framework?: { mocha?: { extraReporters?: unknown } } }).framework;
-  return parseExtraReporters(framework?.mocha?.extraReporters);
-}
-

@@ -1,24 +1,12 @@
 // Extra reporters on a real Mocha runner in this process: Mocha's own `json` reporter, a reporter file of the
-// project's, and names that cannot be loaded.
+// project's, and a name that cannot be loaded.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Mocha from 'mocha';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { parseExtraReporters, startExtraReporters } from '../src/extra-reporters';
+import { startExtraReporters } from '../src/extra-reporters';
 import type { RunningReporter } from '../src/extra-reporters';
-
-describe('parseExtraReporters', () => {
-  it.each([
-    { value: undefined, parsed: [] },
-    { value: 'json', parsed: [{ name: 'json', options: {} }] },
-    { value: 'spec, json', parsed: [{ name: 'spec', options: {} }, { name: 'json', options: {} }] },
-    { value: { name: 'json', options: { output: 'r.json' } }, parsed: [{ name: 'json', options: { output: 'r.json' } }] },
-    { value: ['dot', { name: 'xunit', options: { output: 'x.xml' } }, { options: {} }, 7], parsed: [{ name: 'dot', options: {} }, { name: 'xunit', options: { output: 'x.xml' } }] },
-  ])('$value', ({ value, parsed }) => {
-    expect(parseExtraReporters(value)).toEqual(parsed);
-  });
-});
 
 describe('startExtraReporters', () => {
   const dirs: string[] = [];
@@ -43,9 +31,12 @@ module.exports = class {
     let extras: RunningReporter[] = [];
     class Main {
       constructor(runner: Mocha.Runner, options: Mocha.MochaOptions) {
-        extras = startExtraReporters(parseExtraReporters([
-          'spec', 'json', 'no-such-reporter', { name: './counting-reporter.js', options: { output: join(cwd, 'passes.txt') } },
-        ]), runner, options, cwd);
+        extras = startExtraReporters([
+          { name: 'spec', options: {} },
+          { name: 'json', options: {} },
+          { name: 'no-such-reporter', options: {} },
+          { name: './counting-reporter.js', options: { output: join(cwd, 'passes.txt') } },
+        ], runner, options, cwd);
       }
     }
     const mocha = new Mocha({ reporter: Main as unknown as Mocha.ReporterConstructor });

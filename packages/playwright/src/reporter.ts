@@ -88,19 +88,8 @@ export class QaseReporter implements Reporter {
   }
 }
 
-/**
- * The official reporter's `framework` options (`browser.addAsParameter`, `browser.parameterName`, `markAsFlaky`),
- * with its defaults: no browser parameter, no `is_flaky`. Config types them once the configuration work lands.
- */
+/** The official reporter's `framework` options, with its defaults: no browser parameter, no `is_flaky`. */
 function frameworkOptions(config: Config): Omit<TranslateOptions, 'logs'> {
-  const framework = (config as { framework?: { playwright?: PlaywrightFramework } }).framework?.playwright;
-  return {
-    browserParameter: framework?.browser?.addAsParameter ? framework.browser.parameterName || 'browser' : undefined,
-    markAsFlaky: framework?.markAsFlaky === true,
-  };
-}
-
-interface PlaywrightFramework {
-  browser?: { addAsParameter?: boolean; parameterName?: string };
-  markAsFlaky?: boolean;
+  const { browser, markAsFlaky } = config.framework.playwright;
+  return { browserParameter: browser.addAsParameter ? browser.parameterName || 'browser' : undefined, markAsFlaky };
 }
