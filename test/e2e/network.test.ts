@@ -86,3 +86,36 @@ test('calls nothing by vitest', () => {});
     expect(stepsOf('calls nothing by vitest')).toBeUndefined();
   });
 });
+
+describe('Mocha and Jest, configured as the official reporters are', () => {
+  it('Mocha: profilers ["network"] in qase.config.json; extraReporters in the reporter options run beside ours', async () => {
+    const dir = writeProject(join(TMP, 'mocha'), {
+      '.mocharc.json': JSON.stringify({ reporter: '@qase-reporters/mocha', 'reporter-option': ['extraReporters=json'] }),
+      'qase.config.json': JSON.stringify({ profilers: ['network'] }),
+      'test/api.spec.js': `
+const { get } = require('node:http');
+it('calls the API by mocha', function (done) {
+  get('${site}/cart?id=3', (response) => response.resume().on('end', done));
+});
+`,
+    });
+    const { stdout, output } = await run(bin('mocha'), [], { cwd: dir, env: testopsEnv(emulator) });
+    expect(stepsOf('calls the API by mocha'), output).toEqual([[`GET ${site}/cart?id=3`, 'passed']]);
+    // Mocha's json reporter printed its report beside our spec output.
+    expect(stdout).toContain('"passes": 1');
+  });
+
+  it('Jest: profilers ["network"] in qase.config.json, in band', async () => {
+    const dir = writeProject(join(TMP, 'jest'), {
+      'jest.config.js': "module.exports = { testEnvironment: 'node', reporters: ['default', '@qase-reporters/jest'] };\n",
+      'qase.config.json': JSON.stringify({ profilers: ['network'] }),
+      'api.test.js': `
+test('calls the API by jest', async () => {
+  expect((await fetch('${site}/cart?id=4')).status).toBe(200);
+});
+`,
+    });
+    const { output } = await run(bin('jest'), ['--runInBand'], { cwd: dir, env: testopsEnv(emulator) });
+    expect(stepsOf('calls the API by jest'), output).toEqual([[`GET ${site}/cart?id=4`, 'passed']]);
+  });
+});
