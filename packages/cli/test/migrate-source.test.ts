@@ -66,7 +66,7 @@ describe('rewriteSource: names ours does not export', () => {
   it('notes each imported name the official module had and ours has not, with its line', () => {
     const source = [
       `import { test, qase } from 'playwright-qase-reporter';`,
-      `import VitestQaseReporter, { addQaseId, withQase as w, type Qase } from 'vitest-qase-reporter/vitest';`,
+      `import VitestQaseReporter, { addQaseId, withQase as w, type Qase, type VitestQaseOptionsType } from 'vitest-qase-reporter/vitest';`,
       `const { qase: q, JestQaseReporter } = require('jest-qase-reporter/jest');`,
       `export { qase, MochaQaseReporter } from 'mocha-qase-reporter';`,
       `import * as whole from 'jest-qase-reporter';`,
@@ -74,7 +74,7 @@ describe('rewriteSource: names ours does not export', () => {
     ].join('\n');
     expect(rewriteSource(source).notes).toEqual([
       { line: 1, message: '"test" is imported from playwright-qase-reporter, but @qase-reporters/playwright does not export it: change this import by hand' },
-      { line: 2, message: '"addQaseId" is imported from vitest-qase-reporter/vitest, but @qase-reporters/vitest does not export it: change this import by hand' },
+      { line: 2, message: '"VitestQaseOptionsType" is imported from vitest-qase-reporter/vitest, but @qase-reporters/vitest does not export it: change this import by hand' },
       { line: 3, message: '"JestQaseReporter" is imported from jest-qase-reporter/jest, but @qase-reporters/jest does not export it: change this import by hand' },
       { line: 4, message: '"MochaQaseReporter" is imported from mocha-qase-reporter, but @qase-reporters/mocha does not export it: change this import by hand' },
     ]);

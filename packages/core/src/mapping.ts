@@ -2,6 +2,7 @@ import type { ResultBody, StepBody } from './api-types';
 import type { Config } from './config';
 import type { Attachment, Step, TestResult } from './model';
 import { toSignature } from './signature';
+import { parseStepTitle } from './title';
 
 export interface MappingContext {
   config: Config;
@@ -18,8 +19,9 @@ export interface MappingContext {
  * The v2 `ResultCreate` body of one result, or undefined when `statusFilter` drops its (mapped) status.
  *
  * As in the official reporters, `message` is the test's own comment followed, after a blank line, by the error
- * message; the stack goes to `execution.stacktrace`. A flaky result gets the `is_flaky: 'true'` field. With
- * `uploadAttachments` off no attachment is referenced, captured logs included.
+ * message; the stack goes to `execution.stacktrace`. Tags go to the `tags` field as a comma-separated list, with
+ * those the test gave `qase.fields({ tags })`. With `uploadAttachments` off no attachment is referenced, captured
+ * logs included.
  */
 export function toResultBody(result: TestResult, ctx: MappingContext): ResultBody | undefined {
   const { config } = ctx;
@@ -58,7 +60,7 @@ export function toResultBody(result: TestResult, ctx: MappingContext): ResultBod
   const suites = [config.rootSuite, ...result.suitePath].filter((suite): suite is string => !isBlank(suite));
   if (suites.length > 0) body.relations = { suite: { data: suites.map((suite) => ({ title: suite })) } };
 
-  const fields = result.flaky && !('is_flaky' in result.fields) ? { ...result.fields, is_flaky: 'true' } : result.fields;
+  const fields = withTags(result.fields, result.tags);
   if (Object.keys(fields).length > 0) body.fields = { ...fields };
   if (Object.keys(result.params).length > 0) body.params = { ...result.params };
   if (result.paramGroups.length > 0) body.param_groups = result.paramGroups.map((group) => [...group]);
@@ -71,11 +73,21 @@ export function toResultBody(result: TestResult, ctx: MappingContext): ResultBod
   return body;
 }
 
+/** The official reporters set the `tags` field from the tags alone; a `tags` field the test set is kept as well. */
+function withTags(fields: Record<string, string>, tags: readonly string[]): Record<string, string> {
+  if (tags.length === 0) return fields;
+  const given = (fields.tags ?? '').split(',').map((tag) => tag.trim()).filter(Boolean);
+  return { ...fields, tags: [...new Set([...given, ...tags])].join(',') };
+}
+
 function toStepBody(step: Step, refs: (attachments: readonly Attachment[]) => string[], notBeforeMs: number): StepBody {
   const startMs = Math.max(step.startTimeMs, notBeforeMs);
+  // A title written with the official `qase.step(action, expected, data)` carries them (see `parseStepTitle`).
+  const { title, expectedResult = step.expectedResult, data = step.data } =
+    step.expectedResult === undefined && step.data === undefined ? parseStepTitle(step.title) : step;
   const body: StepBody = {
     // The API requires an action; the official reporters name an untitled step the same way.
-    data: { action: step.title || 'Unnamed step' },
+    data: { action: title || 'Unnamed step' },
     execution: {
       status: step.status,
       start_time: toSeconds(startMs),
@@ -83,8 +95,8 @@ function toStepBody(step: Step, refs: (attachments: readonly Attachment[]) => st
       duration: toDurationMs(step.endTimeMs - step.startTimeMs),
     },
   };
-  if (step.expectedResult !== undefined) body.data.expected_result = step.expectedResult;
-  if (step.data !== undefined) body.data.input_data = step.data;
+  if (expectedResult !== undefined) body.data.expected_result = expectedResult;
+  if (data !== undefined) body.data.input_data = data;
   if (step.comment !== undefined) body.execution.comment = step.comment;
   const attachments = refs(step.attachments);
   if (attachments.length > 0) body.execution.attachments = attachments;

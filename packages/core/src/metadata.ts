@@ -11,6 +11,7 @@ export interface TestMetadata {
   /** Parameters that also form a group: the names become one entry of `paramGroups`. */
   groupParams?: Record<string, string>;
   comment?: string;
+  tags?: string[];
   ignore?: boolean;
   attachments?: Attachment[];
   steps?: Step[];
@@ -30,6 +31,7 @@ export function applyMetadata(result: TestResult, meta: TestMetadata): TestResul
     params: { ...result.params, ...meta.params, ...meta.groupParams },
     paramGroups: groupNames.length > 0 ? [...result.paramGroups, groupNames] : result.paramGroups,
     message: meta.comment ?? result.message,
+    tags: [...new Set([...result.tags, ...(meta.tags ?? [])])],
     attachments: [...result.attachments, ...(meta.attachments ?? [])],
     steps: [...result.steps, ...(meta.steps ?? [])],
   };

@@ -30,6 +30,8 @@ export interface Step {
 }
 
 export interface TestError {
+  /** The thrown error's class (`AssertionError`, `TypeError`), where the framework keeps it. */
+  name?: string;
   message: string;
   stack?: string;
   /** Free-form failure context (Playwright's error-context.md), sent as `execution.error_context`. */
@@ -56,13 +58,15 @@ export interface TestResult {
   params: Record<string, string>;
   paramGroups: string[][];
   fields: Record<string, string>;
+  /** Qase tags (`qase.tags`, Playwright's test tags), sent as the comma-separated `tags` field. */
+  tags: string[];
   /** Free text shown with the result (`qase.comment`). */
   message?: string;
   /** Worker or thread that ran the test. */
   thread?: string;
   /** 0 for the first attempt. */
   retry: number;
-  /** Passed after failing in the same run. */
+  /** Passed after failing in the same run. Only the Playwright adapter sends it, as `is_flaky`, when asked to. */
   flaky: boolean;
   /** stdout/stderr captured while the test ran, when `captureLogs` is on. */
   logs?: string;
@@ -83,6 +87,7 @@ export function createTestResult(init: TestResultInit): TestResult {
     params: {},
     paramGroups: [],
     fields: {},
+    tags: [],
     retry: 0,
     flaky: false,
     ...init,

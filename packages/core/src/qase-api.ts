@@ -1,12 +1,12 @@
 // The per-test `qase` API without its transport. Every adapter offers the same calls, with the official reporters'
 // signatures; what differs by framework is how a call finds the running test and where it puts what was said.
-// An adapter passes that part in as a QaseRecorder and adds its own `step`.
+// An adapter passes that part in as a QaseRecorder, including how it runs a step.
 import { basename, resolve } from 'node:path';
 import { contentTypeOf } from './attachments';
 import type { TestMetadata } from './metadata';
 import type { Attachment } from './model';
 import { terminalSafe } from './output';
-import { withCaseIds } from './title';
+import { withCaseIds, withStepMarkers } from './title';
 
 /** What `qase.attach` takes: files by path, or content held in memory. */
 export interface AttachOptions {
@@ -19,9 +19,23 @@ export interface AttachOptions {
   contentType?: string;
 }
 
+/** The step a step body receives, as `this` and as its argument: steps and attachments called on it nest in it. */
+export interface QaseStepContext<Attach extends AttachOptions = AttachOptions> {
+  step<T>(title: string, body: StepBody<T, Attach>, expectedResult?: string, data?: string): Promise<T>;
+  attach(attachment: Attach): void;
+}
+
+/** A step body: `async (s) => { await s.step(…); s.attach(…) }`, or one that ignores its step. */
+export type StepBody<T, Attach extends AttachOptions = AttachOptions> =
+  (this: QaseStepContext<Attach>, step: QaseStepContext<Attach>) => T | Promise<T>;
+
+/** Multi-project ids: project code → case ids. */
+export type ProjectMapping = Record<string, ReadonlyArray<number | string>>;
+
 /**
- * The calls of every adapter's `qase`. `Self` is the adapter's own `qase` (which adds `step`), so calls chain;
- * `Attach` is what its `attach` takes.
+ * The calls of every adapter's `qase`. `Self` is the adapter's own `qase`, so calls chain; `Attach` is what its
+ * `attach` takes. No call throws: a call whose arguments cannot be used is ignored with one warning, and a name
+ * this API does not have is a function that warns, so a suite written for a newer official reporter still runs.
  */
 export interface QaseApi<Self, Attach extends AttachOptions = AttachOptions> {
   /**
@@ -43,10 +57,29 @@ export interface QaseApi<Self, Attach extends AttachOptions = AttachOptions> {
   groupParameters(values: Record<string, unknown>): Self;
   /** Text shown with the result. */
   comment(value: string): Self;
+  /** Qase tags of the result; calls add up. */
+  tags(...values: string[]): Self;
+  /** Reports the result as muted (the `muted` field): shown, but not counted against the run. */
+  mute(): Self;
   /** The test still runs; its result is not sent to Qase. */
   ignore(): Self;
   /** Attaches files or content to the test, or to the step it is called in. */
   attach(attachment: Attach): Self;
+  /**
+   * Runs `body` as a step of the test; steps and attachments inside it nest. Resolves to what `body` returns.
+   * Without a body, `qase.step(action, expectedResult, data)` is the official Playwright form: a title for
+   * `test.step` that carries the expected result and data.
+   */
+  step<T>(title: string, body: StepBody<T, Attach>, expectedResult?: string, data?: string): Promise<T>;
+  step(action: string, expectedResult?: string, data?: string): string;
+  /**
+   * Multi-project ids (issue 11): `qase.projects(mapping, title)` returns the title (Jest, Mocha);
+   * `qase.projects(mapping)` marks the running test (Playwright). Accepted, not yet sent to other projects.
+   */
+  projects(mapping: ProjectMapping, title: string): string;
+  projects(mapping: ProjectMapping): Self;
+  /** Multi-project title (Playwright's `qase.projectsTitle(title, mapping)`); returns the title, see `projects`. */
+  projectsTitle(title: string, mapping: ProjectMapping): string;
 }
 
 /** How an adapter's `qase` reaches its reporter. */
@@ -58,45 +91,129 @@ export interface QaseRecorder {
   record(method: string, meta: TestMetadata): void;
   /** Tells the user about a value the API ignored (see `createWarnOnce`). */
   warn(message: string): void;
+  /**
+   * Runs `body` as a step of the running test, in the adapter's way; returns what `body` returns. A step runner
+   * that fails before it calls `body` is skipped with a warning and `body` runs alone.
+   */
+  step(title: string, body: () => unknown, expectedResult?: string, data?: string): unknown;
 }
 
+/** Names of the API's own calls: anything else is a call this version does not know. */
+const CALLS = ['id', 'title', 'fields', 'suite', 'parameters', 'groupParameters', 'comment', 'tags', 'mute', 'ignore',
+  'attach', 'step', 'projects', 'projectsTitle'];
+
 /**
- * The adapter's `qase`: the calls above over `recorder`, plus the adapter's own members (`step`). Case ids that are
- * not positive whole numbers are left out with a warning; values of fields and parameters are sent as strings.
+ * Names that code asks any object for without calling the answer (`await` reads `then`, printers read `toJSON`,
+ * `nodeType`, `asymmetricMatch`): those stay undefined rather than becoming warning functions.
  */
-export function createQaseApi<Self extends QaseApi<Self, Attach>, Attach extends AttachOptions = AttachOptions>(
-  recorder: QaseRecorder,
-  own: Omit<Self, keyof QaseApi<Self, Attach>>,
-): Self {
-  const say = (method: string, meta: TestMetadata): Self => {
-    recorder.record(method, meta);
-    return api;
+const NOT_CALLS = new Set(['then', 'catch', 'finally', 'toJSON', 'nodeType', 'tagName', 'asymmetricMatch', 'inspect', 'default']);
+
+/**
+ * The adapter's `qase` (`Self`: `QaseApi`, or an adapter's narrower typing of it): the calls above over `recorder`. Case ids that are not
+ * positive whole numbers are left out with a warning; values of fields and parameters are sent as strings.
+ */
+export function createQaseApi<Self, Attach extends AttachOptions = AttachOptions>(recorder: QaseRecorder): Self {
+  const { warn } = recorder;
+  /** Runs one call; an error of ours, or arguments it cannot use, cost the call and one warning, never the test. */
+  const guard = <R>(method: string, fallback: () => R, call: () => R): R => {
+    try {
+      return call();
+    } catch (error) {
+      warn(`qase.${method}() could not use its arguments (${(error as Error)?.message ?? String(error)}); the call was ignored.`);
+      return fallback();
+    }
   };
-  const caseIds = (method: string, values: ReadonlyArray<number | string>): number[] =>
+  const say = (method: string, meta: () => TestMetadata): Self =>
+    guard(method, () => api, () => {
+      recorder.record(method, meta());
+      return api;
+    });
+  const caseIds = (method: string, values: ReadonlyArray<unknown>): number[] =>
     values.flatMap((value) => {
       const id = Number(value);
       if (Number.isSafeInteger(id) && id > 0) return [id];
-      recorder.warn(`${method} got case id ${JSON.stringify(value)}, which is not a positive whole number; it was ignored.`);
+      warn(`${method} got case id ${JSON.stringify(value)}, which is not a positive whole number; it was ignored.`);
       return [];
     });
-  const api = Object.assign(
-    (caseId: number | string | ReadonlyArray<number | string>, title: string): string => {
-      const ids = caseIds('qase()', typeof caseId === 'object' ? caseId : [caseId]);
-      return ids.length > 0 ? withCaseIds(ids, title) : title;
+  const text = (value: unknown): string => {
+    if (value === undefined || value === null) throw new TypeError(`expected text, got ${String(value)}`);
+    return String(value);
+  };
+  const projectsLater = (): void =>
+    warn('multi-project ids (qase.projects, qase.projectsTitle, addQaseProjects, QaseProjects) are accepted but not ' +
+      'sent yet: results go to the configured project, linked by their other case ids.');
+
+  const stepContext: QaseStepContext<Attach> = {
+    step: (title, body, expectedResult, data) => step(title, body, expectedResult, data) as Promise<never>,
+    attach: (attachment) => {
+      calls.attach(attachment);
     },
-    {
-      id: (value: number | readonly number[]) => say('id', { caseIds: caseIds('qase.id()', Array.isArray(value) ? value : [value]) }),
-      title: (value: string) => say('title', { title: value }),
-      fields: (values: Record<string, unknown>) => say('fields', { fields: toStrings(values) }),
-      suite: (value: string) => say('suite', { suite: value }),
-      parameters: (values: Record<string, unknown>) => say('parameters', { params: toStrings(values) }),
-      groupParameters: (values: Record<string, unknown>) => say('groupParameters', { groupParams: toStrings(values) }),
-      comment: (value: string) => say('comment', { comment: value }),
-      ignore: () => say('ignore', { ignore: true }),
-      attach: (options: Attach) => say('attach', { attachments: toAttachments(options) }),
+  };
+  function step(title: unknown, body?: unknown, expectedResult?: unknown, data?: unknown): unknown {
+    const optional = (value: unknown): string | undefined => (value === undefined || value === null ? undefined : String(value));
+    if (typeof body !== 'function') {
+      return guard('step', () => String(title), () => withStepMarkers(text(title), optional(body), optional(expectedResult)));
+    }
+    const run = (): unknown => (body as StepBody<unknown, Attach>).call(stepContext, stepContext);
+    let entered = false;
+    try {
+      return recorder.step(String(title), () => {
+        entered = true;
+        return run();
+      }, optional(expectedResult), optional(data));
+    } catch (error) {
+      // The body's own error is the test's; an error of the step runner before it is ours.
+      if (entered) throw error;
+      warn(`qase.step() could not record the step "${String(title)}" (${(error as Error)?.message ?? String(error)}); its body ran without it.`);
+      return run();
+    }
+  }
+
+  const calls = {
+    id: (value: unknown) => say('id', () => ({ caseIds: caseIds('qase.id()', Array.isArray(value) ? value : [value]) })),
+    title: (value: unknown) => say('title', () => ({ title: text(value) })),
+    fields: (values: Record<string, unknown>) => say('fields', () => ({ fields: toStrings(values) })),
+    suite: (value: unknown) => say('suite', () => ({ suite: text(value) })),
+    parameters: (values: Record<string, unknown>) => say('parameters', () => ({ params: toStrings(values) })),
+    groupParameters: (values: Record<string, unknown>) => say('groupParameters', () => ({ groupParams: toStrings(values) })),
+    comment: (value: unknown) => say('comment', () => ({ comment: text(value) })),
+    tags: (...values: unknown[]) => say('tags', () => ({ tags: values.flat().map(text) })),
+    mute: () => say('mute', () => ({ fields: { muted: 'true' } })),
+    ignore: () => say('ignore', () => ({ ignore: true })),
+    attach: (options: Attach) => say('attach', () => ({ attachments: toAttachments(options) })),
+    step,
+    projects: (_mapping: unknown, title?: unknown) => {
+      projectsLater();
+      return title === undefined ? api : String(title);
     },
-    own,
-  ) as unknown as Self;
+    projectsTitle: (title: unknown) => {
+      projectsLater();
+      return String(title);
+    },
+  };
+  const qase = (caseId: unknown, title: unknown): string =>
+    guard('qase', () => String(title), () => {
+      const ids = caseIds('qase()', Array.isArray(caseId) ? caseId : [caseId]);
+      return ids.length > 0 ? withCaseIds(ids, text(title)) : text(title);
+    });
+  const target = Object.assign(qase, calls);
+  const unknownCalls = new Map<string, () => Self>();
+  const api = new Proxy(target, {
+    get(object, name, receiver) {
+      if (typeof name !== 'string' || name in object || NOT_CALLS.has(name) || !/^[a-z][A-Za-z0-9]*$/.test(name)) {
+        return Reflect.get(object, name, receiver) as unknown;
+      }
+      let call = unknownCalls.get(name);
+      if (!call) {
+        call = () => {
+          warn(`qase.${name}() is not part of this reporter's API (known: ${CALLS.join(', ')}); the call was ignored.`);
+          return api;
+        };
+        unknownCalls.set(name, call);
+      }
+      return call;
+    },
+  }) as unknown as Self;
   return api;
 }
 
@@ -120,6 +237,7 @@ export function mergeMetadata(meta: TestMetadata, next: TestMetadata): TestMetad
     params: { ...meta.params, ...next.params },
     groupParams: { ...meta.groupParams, ...next.groupParams },
     comment: next.comment ?? meta.comment,
+    tags: [...(meta.tags ?? []), ...(next.tags ?? [])],
     ...(meta.ignore || next.ignore ? { ignore: true } : {}),
     attachments: [...(meta.attachments ?? []), ...(next.attachments ?? [])],
     steps: [...(meta.steps ?? []), ...(next.steps ?? [])],
@@ -127,6 +245,7 @@ export function mergeMetadata(meta: TestMetadata, next: TestMetadata): TestMetad
 }
 
 function toStrings(values: Record<string, unknown>): Record<string, string> {
+  if (typeof values !== 'object' || values === null) throw new TypeError(`expected an object, got ${String(values)}`);
   return Object.fromEntries(Object.entries(values).map(([key, value]) => [key, String(value)]));
 }
 

@@ -24,6 +24,7 @@ function result(overrides: Partial<TestResult> = {}): TestResult {
     params: {},
     paramGroups: [],
     fields: {},
+    tags: [],
     retry: 0,
     flaky: false,
     ...overrides,
@@ -200,6 +201,11 @@ describe('steps', () => {
     { case: 'an untitled step gets the official name', step: step({ title: '' }), data: { action: 'Unnamed step' } },
     { case: 'expected result and input data', step: step({ expectedResult: 'ok', data: 'x=1' }), data: { action: 'Open page', expected_result: 'ok', input_data: 'x=1' } },
     { case: 'empty strings are kept', step: step({ expectedResult: '', data: '' }), data: { action: 'Open page', expected_result: '', input_data: '' } },
+    {
+      case: "the official title markers, read out of Playwright's step title",
+      step: step({ title: 'Click QaseExpRes:: Clicked QaseData:: #login' }),
+      data: { action: 'Click', expected_result: 'Clicked', input_data: '#login' },
+    },
   ])('$case', ({ step: s, data }) => {
     expect(map(result({ steps: [s] }))?.steps?.[0]?.data).toEqual(data);
   });
@@ -262,13 +268,14 @@ describe('params, fields, thread, defect', () => {
     expect([body?.params, body?.param_groups]).toEqual(expected);
   });
 
-  it.each<{ case: string; flaky: boolean; fields: Record<string, string>; expected: unknown }>([
-    { case: 'no fields', flaky: false, fields: {}, expected: undefined },
-    { case: 'fields as given', flaky: false, fields: { layer: 'e2e' }, expected: { layer: 'e2e' } },
-    { case: 'a flaky result is marked as the official reporters do', flaky: true, fields: {}, expected: { is_flaky: 'true' } },
-    { case: 'an explicit is_flaky wins', flaky: true, fields: { is_flaky: 'false' }, expected: { is_flaky: 'false' } },
-  ])('$case', ({ flaky, fields, expected }) => {
-    expect(map(result({ flaky, fields }))?.fields).toEqual(expected);
+  it.each<{ case: string; flaky: boolean; fields: Record<string, string>; tags: string[]; expected: unknown }>([
+    { case: 'no fields', flaky: false, fields: {}, tags: [], expected: undefined },
+    { case: 'fields as given', flaky: false, fields: { layer: 'e2e' }, tags: [], expected: { layer: 'e2e' } },
+    { case: 'a flaky result is not marked: only the adapter asked to marks it', flaky: true, fields: {}, tags: [], expected: undefined },
+    { case: 'tags as the tags field, once each', flaky: false, fields: {}, tags: ['smoke', 'api', 'smoke'], expected: { tags: 'smoke,api' } },
+    { case: 'tags with a tags field of the test', flaky: false, fields: { tags: 'e2e, smoke' }, tags: ['smoke', 'api'], expected: { tags: 'e2e,smoke,api' } },
+  ])('$case', ({ flaky, fields, tags, expected }) => {
+    expect(map(result({ flaky, fields, tags }))?.fields).toEqual(expected);
   });
 
   it.each([

@@ -4,19 +4,25 @@ import type { TestMetadata } from '../src/metadata';
 import { createQaseApi, createWarnOnce, mergeMetadata } from '../src/qase-api';
 import type { AttachOptions, QaseApi } from '../src/qase-api';
 
-interface Qase extends QaseApi<Qase, AttachOptions & { type?: string }> {
-  step(title: string): string;
-}
+type Qase = QaseApi<Qase, AttachOptions & { type?: string }>;
 
-/** The API over a recorder that keeps every call and warning, as an adapter's transport would receive them. */
-function api() {
+/**
+ * The API over a recorder that keeps every call and warning, as an adapter's transport would receive them, and runs
+ * steps as a list of [title, expected, data] in the order they start.
+ */
+function api(runStep?: (title: string, body: () => unknown) => unknown) {
   const calls: [string, TestMetadata][] = [];
   const warnings: string[] = [];
-  const qase = createQaseApi<Qase, AttachOptions & { type?: string }>(
-    { record: (method, meta) => calls.push([method, meta]), warn: (message) => warnings.push(message) },
-    { step: (title) => `step ${title}` },
-  );
-  return { qase, calls, warnings };
+  const steps: [string, string | undefined, string | undefined][] = [];
+  const qase = createQaseApi<Qase, AttachOptions & { type?: string }>({
+    record: (method, meta) => calls.push([method, meta]),
+    warn: (message) => warnings.push(message),
+    step: (title, body, expectedResult, data) => {
+      steps.push([title, expectedResult, data]);
+      return runStep ? runStep(title, body) : body();
+    },
+  });
+  return { qase, calls, warnings, steps };
 }
 
 describe('createQaseApi', () => {
@@ -92,8 +98,86 @@ describe('createQaseApi', () => {
     expect(warnings).toEqual(['qase.id() got case id 0, which is not a positive whole number; it was ignored.']);
   });
 
-  it("keeps the adapter's own members", () => {
-    expect(api().qase.title('x').step('open')).toBe('step open');
+  it.each<{ name: string; call: (qase: Qase) => unknown; recorded: [string, TestMetadata] }>([
+    { name: 'tags, from each argument', call: (q) => q.tags('smoke', 'regression'), recorded: ['tags', { tags: ['smoke', 'regression'] }] },
+    { name: 'mute, as the muted field', call: (q) => q.mute(), recorded: ['mute', { fields: { muted: 'true' } }] },
+  ])('records $name', ({ call, recorded }) => {
+    const { qase, calls } = api();
+    expect(call(qase)).toBe(qase);
+    expect(calls).toEqual([recorded]);
+  });
+
+  it.each<{ name: string; call: (qase: Qase) => unknown }>([
+    { name: 'fields without an object', call: (q) => q.fields(null as unknown as Record<string, string>) },
+    { name: 'a title of undefined', call: (q) => q.title(undefined as unknown as string) },
+    { name: 'attach without options', call: (q) => q.attach(undefined as unknown as AttachOptions) },
+    { name: 'parameters of a number', call: (q) => q.parameters(5 as unknown as Record<string, string>) },
+  ])('ignores $name with one warning, and never throws', ({ call }) => {
+    const { qase, calls, warnings } = api();
+    expect(call(qase)).toBe(qase);
+    expect(calls).toEqual([]);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/^qase\.\w+\(\) could not use its arguments \(.+\); the call was ignored\.$/);
+  });
+
+  it('answers a call it does not know with a warning (printed once by warnOnce) and itself, so chains go on', () => {
+    const { qase, warnings } = api();
+    const future = qase as unknown as { severity(level: string): Qase };
+    expect(future.severity('high').title('x')).toBe(qase);
+    future.severity('low');
+    expect([...new Set(warnings)]).toEqual([expect.stringMatching(/^qase\.severity\(\) is not part of this reporter's API \(known: id, title, .*\); the call was ignored\.$/)]);
+  });
+
+  it('is not a promise, nor a printable oddity: then, toJSON and asymmetricMatch stay undefined', () => {
+    const { qase } = api();
+    const probe = qase as unknown as Record<string, unknown>;
+    expect([probe.then, probe.toJSON, probe.asymmetricMatch, probe.nodeType, probe.$$typeof, probe._private]).toEqual(Array(6).fill(undefined));
+  });
+
+  it('returns the official step title with markers when the step has no body', () => {
+    const { qase, steps } = api();
+    expect(qase.step('Click', 'Clicked', 'button')).toBe('Click QaseExpRes:: Clicked QaseData:: button');
+    expect(qase.step('Click', undefined, 'button')).toBe('Click QaseExpRes: QaseData:: button');
+    expect(qase.step('Click')).toBe('Click QaseExpRes: QaseData:');
+    expect(steps).toEqual([]);
+  });
+
+  it('runs a step body with a step object whose step and attach nest, as `this` and as its argument', async () => {
+    const { qase, steps, calls } = api();
+    const value = await qase.step('outer', async function (this: unknown, s) {
+      expect(this).toBe(s);
+      await s.step('inner', () => undefined, 'done');
+      s.attach({ name: 'a.txt', content: 'x' });
+      return 7;
+    }, 'expected', 'data');
+    expect(value).toBe(7);
+    expect(steps).toEqual([['outer', 'expected', 'data'], ['inner', 'done', undefined]]);
+    expect(calls).toEqual([['attach', { attachments: [{ name: 'a.txt', contentType: 'text/plain', content: 'x' }] }]]);
+  });
+
+  it("lets the step body's error through: it is the test's", () => {
+    const { qase, warnings } = api();
+    expect(() => qase.step('fails', () => {
+      throw new Error('boom');
+    })).toThrow('boom');
+    expect(warnings).toEqual([]);
+  });
+
+  it('runs the body alone, with one warning, when the step runner fails before it', async () => {
+    const { qase, warnings } = api(() => {
+      throw new Error('no test');
+    });
+    expect(await qase.step('alone', () => 3)).toBe(3);
+    expect(warnings).toEqual(['qase.step() could not record the step "alone" (no test); its body ran without it.']);
+  });
+
+  it('accepts the multi-project calls: the title forms return the title, the marking form chains', () => {
+    const { qase, calls, warnings } = api();
+    expect(qase.projects({ PROJ: [1] }, 'Login')).toBe('Login');
+    expect(qase.projects({ PROJ: [1] })).toBe(qase);
+    expect(qase.projectsTitle('Login', { PROJ: [1] })).toBe('Login');
+    expect(calls).toEqual([]);
+    expect(new Set(warnings).size).toBe(1);
   });
 });
 
@@ -110,6 +194,7 @@ describe('mergeMetadata', () => {
   it.each<{ name: string; earlier: TestMetadata; next: TestMetadata; merged: Partial<TestMetadata> }>([
     { name: 'the last title, suite and comment win', earlier: { title: 'a', suite: 'x', comment: 'c1' }, next: { title: 'b', comment: 'c2' }, merged: { title: 'b', suite: 'x', comment: 'c2' } },
     { name: 'records add up, the later value wins a key', earlier: { fields: { a: '1', b: '1' }, params: { p: '1' } }, next: { fields: { b: '2' }, groupParams: { g: '1' } }, merged: { fields: { a: '1', b: '2' }, params: { p: '1' }, groupParams: { g: '1' } } },
+    { name: 'tags add up', earlier: { tags: ['a'] }, next: { tags: ['b'] }, merged: { tags: ['a', 'b'] } },
     { name: 'case ids, attachments and steps add up', earlier: { caseIds: [1], attachments: [{ name: 'a', contentType: 'text/plain', content: 'a' }] }, next: { caseIds: [2] }, merged: { caseIds: [1, 2], attachments: [{ name: 'a', contentType: 'text/plain', content: 'a' }], steps: [] } },
     { name: 'ignore sticks', earlier: { ignore: true }, next: { title: 'x' }, merged: { ignore: true } },
   ])('$name', ({ earlier, next, merged }) => {

@@ -11,10 +11,7 @@ export interface AttachOptions extends CoreAttachOptions {
   type?: string;
 }
 
-export interface Qase extends QaseApi<Qase, AttachOptions> {
-  /** Runs `body` as a step of the test; steps called inside it nest. Resolves to what `body` returns. */
-  step<T>(title: string, body: () => T | Promise<T>, expectedResult?: string, data?: string): Promise<T>;
-}
+export type Qase = QaseApi<Qase, AttachOptions>;
 
 /** The parts of a jest-circus test (`expect.getState().currentTestIdentity()`) that identify it. */
 interface CircusNode {
@@ -155,7 +152,7 @@ function toFile(dir: string, { content, ...attachment }: Attachment): Attachment
 }
 
 
-async function step<T>(title: string, body: () => T | Promise<T>, expectedResult?: string, data?: string): Promise<T> {
+async function step(title: string, body: () => unknown, expectedResult?: string, data?: string): Promise<unknown> {
   const parent = openSteps.getStore();
   const to = parent ? undefined : target('step');
   if (!parent && !to) return body();
@@ -175,4 +172,4 @@ async function step<T>(title: string, body: () => T | Promise<T>, expectedResult
   }
 }
 
-export const qase = createQaseApi<Qase, AttachOptions>({ record, warn: warnOnce }, { step });
+export const qase = createQaseApi<Qase, AttachOptions>({ record, warn: warnOnce, step });

@@ -1,7 +1,7 @@
 import type { AggregatedResult, Config, Reporter, Test, TestCaseResult, TestResult as FileResult } from '@jest/reporters';
-import { createCollector, terminalSafe } from '@qase-reporters/core';
-import type { Collector, TestMetadata } from '@qase-reporters/core';
-import { toTestResults } from './result';
+import { createCollector, networkOptionsOf, recordRequests, terminalSafe } from '@qase-reporters/core';
+import type { Collector, RequestRecorder, Step, TestMetadata } from '@qase-reporters/core';
+import { requestsKey, toTestResults } from './result';
 import { closeTransport, openTransport, readLines } from './transport';
 import { installedJestVersion, versionNotice } from './version-notice';
 
@@ -16,6 +16,13 @@ export class QaseReporter implements Reporter {
   };
   /** Attempts per test file until the file's result arrives (see `FileContext.attempts`). */
   readonly #attempts = new Map<string, TestCaseResult[]>();
+  /**
+   * The network profiler, when on. It hears this process only, so it records tests that Jest runs in band
+   * (`--runInBand`, or a single test file), as the official reporter's does.
+   */
+  readonly #network: RequestRecorder | undefined;
+  /** Its steps per test file, by `requestsKey`, until the file's result arrives. */
+  readonly #requests = new Map<string, Map<string, Step[]>>();
 
   constructor(globalConfig: Config.GlobalConfig, options: unknown = {}) {
     this.#shard = globalConfig.shard;
@@ -27,6 +34,13 @@ export class QaseReporter implements Reporter {
     const version = this.#dir === undefined ? undefined : installedJestVersion();
     const notice = version === undefined ? undefined : versionNotice(version);
     if (notice) process.stderr.write(`${notice}\n`);
+    const network = this.#collector.config.mode === 'off' ? undefined : networkOptionsOf(this.#collector.config);
+    this.#network = network && recordRequests(network);
+  }
+
+  onTestCaseStart(): void {
+    // Requests made before the test (a `beforeAll` hook) belong to none.
+    this.#network?.take();
   }
 
   onRunStart(results: AggregatedResult): void {
@@ -38,13 +52,21 @@ export class QaseReporter implements Reporter {
     const attempts = this.#attempts.get(test.path) ?? [];
     attempts.push(attempt);
     this.#attempts.set(test.path, attempts);
+    const steps = this.#network?.take() ?? [];
+    if (steps.length > 0) {
+      const requests = this.#requests.get(test.path) ?? new Map<string, Step[]>();
+      requests.set(requestsKey(attempt.fullName, attempt.invocations ?? 1), steps);
+      this.#requests.set(test.path, requests);
+    }
   }
 
   onTestFileResult(test: Test, file: FileResult): void {
     const attempts = this.#attempts.get(test.path) ?? [];
     this.#attempts.delete(test.path);
+    const requests = this.#requests.get(test.path);
+    this.#requests.delete(test.path);
     try {
-      const results = toTestResults(file, { cwd: process.cwd(), attempts, metadata: this.#metadataOf(test.path) });
+      const results = toTestResults(file, { cwd: process.cwd(), attempts, metadata: this.#metadataOf(test.path), requests });
       for (const result of results) this.#collector.add(result);
     } catch (error) {
       // A reporter that throws here fails Jest's run; losing one file's results is the smaller harm.
@@ -54,6 +76,7 @@ export class QaseReporter implements Reporter {
 
   // Jest awaits this before it exits, --forceExit included, so the last uploads finish (within `deadlineMs`).
   async onRunComplete(): Promise<void> {
+    this.#network?.stop();
     await this.#collector.end();
     process.off('exit', this.#removeDir);
     this.#removeDir();

@@ -1,8 +1,8 @@
 // Jest's results of one test file → core's TestResults, one per attempt. Pure.
 import { relative, sep } from 'node:path';
 import type { TestCaseResult, TestResult as FileResult } from '@jest/reporters';
-import { applyMetadata, createTestResult, mergeMetadata, parseCaseIds, toSignature, toSignaturePart } from '@qase-reporters/core';
-import type { Status, TestError, TestMetadata, TestResult } from '@qase-reporters/core';
+import { applyMetadata, createTestResult, failureStatus, mergeMetadata, parseCaseIds, toSignature, toSignaturePart } from '@qase-reporters/core';
+import type { Failure, Status, Step, TestError, TestMetadata, TestResult } from '@qase-reporters/core';
 import { keyOf } from './transport';
 
 type JestTest = FileResult['testResults'][number];
@@ -12,7 +12,7 @@ const STATUS: Record<JestTest['status'], Status> = {
   passed: 'passed',
   failed: 'failed',
   pending: 'skipped', // test.skip, xit, and tests left out by --testNamePattern or test.only
-  todo: 'skipped', // test.todo: a test not written yet
+  todo: 'skipped', // test.todo: a test not written yet (the official reporters' `disabled`, which they send as skipped)
   skipped: 'skipped',
   disabled: 'skipped',
   focused: 'passed',
@@ -28,6 +28,13 @@ export interface FileContext {
   attempts: readonly TestCaseResult[];
   /** `qase.*` calls of the file's tests, by `keyOf`. */
   metadata: ReadonlyMap<string, TestMetadata>;
+  /** The network profiler's steps of each attempt, by `requestsKey`; they follow the test's own steps. */
+  requests?: ReadonlyMap<string, Step[]>;
+}
+
+/** Which attempt (1 for the first) of which test made the requests. */
+export function requestsKey(fullName: string, attempt: number): string {
+  return `${fullName}\u0000${attempt}`;
 }
 
 /** Every attempt of every test of the file, in Jest's order; tests that called `qase.ignore()` are left out. */
@@ -40,7 +47,10 @@ export function toTestResults(file: Pick<FileResult, 'testFilePath' | 'testResul
     const occurrence = seen.get(test.fullName) ?? 0;
     seen.set(test.fullName, occurrence + 1);
     const attempts = Math.max(1, test.invocations ?? 1);
-    const metadata = Array.from({ length: attempts }, (_, i) => metadataOf(context.metadata, test.fullName, occurrence, i + 1));
+    const metadata = Array.from({ length: attempts }, (_, i) => mergeMetadata(
+      metadataOf(context.metadata, test.fullName, occurrence, i + 1),
+      { steps: context.requests?.get(requestsKey(test.fullName, i + 1)) ?? [] },
+    ));
     if (metadata.some((m) => m.ignore)) continue;
     let failedBefore = false;
     for (let attempt = 1; attempt < attempts; attempt++) {
@@ -49,7 +59,7 @@ export function toTestResults(file: Pick<FileResult, 'testFilePath' | 'testResul
       // Without its onTestCaseResult an earlier attempt still counts. jest.retryTimes only retries failures; Jest
       // kept the error only with logErrorsBeforeRetry.
       const reason = test.retryReasons?.[attempt - 1];
-      const source = earlier ?? { ...test, status: 'failed' as const, failureMessages: reason ? [reason] : [], duration: 0, startAt: undefined };
+      const source = earlier ?? { ...test, status: 'failed' as const, failureMessages: reason ? [reason] : [], failureDetails: [], duration: 0, startAt: undefined };
       failedBefore ||= source.status === 'failed';
       results.push(toTestResult(source, filePath, attempt, false, metadata[attempt - 1]));
     }
@@ -69,7 +79,7 @@ function metadataOf(metadata: FileContext['metadata'], fullName: string, occurre
 
 function toTestResult(test: JestTest | TestCaseResult, filePath: string[], attempt: number, flaky: boolean, meta: TestMetadata): TestResult {
   const { title, caseIds } = parseCaseIds(test.title);
-  const status = STATUS[test.status];
+  const status = test.status === 'failed' ? failureStatus(officialFailure(test), 'failed') : STATUS[test.status];
   const startTimeMs = ('startedAt' in test ? test.startedAt : undefined) ?? test.startAt ?? undefined;
   const durationMs = test.duration ?? 0;
   const result = createTestResult({
@@ -83,21 +93,44 @@ function toTestResult(test: JestTest | TestCaseResult, filePath: string[], attem
     startTimeMs,
     durationMs,
     endTimeMs: startTimeMs === undefined ? undefined : startTimeMs + durationMs,
-    error: status === 'failed' ? toError(test.failureMessages) : undefined,
+    error: status === 'failed' || status === 'invalid' ? toError(test.failureMessages, matcherMessages(test)) : undefined,
     retry: attempt - 1,
     flaky,
   });
   return applyMetadata(result, meta);
 }
 
+/**
+ * The failure as the official reporter reads it to tell `failed` from `invalid`: the message of each matcher that
+ * failed, `Runtime exception` for anything else thrown, and Jest's failure messages as the stack.
+ */
+function officialFailure(test: JestTest | TestCaseResult): Failure {
+  const message = (test.failureDetails ?? []).map((detail) => matcherMessageOf(detail) ?? 'Runtime exception').join('\n\n');
+  return { message, stack: test.failureMessages.join('\n\n') };
+}
+
+/** What the failed matchers said (`expect(received).toBe(expected) …`), as the official reporter sends it; undefined when something else failed. */
+function matcherMessages(test: JestTest | TestCaseResult): string | undefined {
+  const messages = (test.failureDetails ?? []).flatMap((detail) => matcherMessageOf(detail) ?? []);
+  return messages.length > 0 ? messages.join('\n\n') : undefined;
+}
+
+function matcherMessageOf(detail: unknown): string | undefined {
+  const matcher = (detail as { matcherResult?: { message?: unknown } } | null)?.matcherResult;
+  return matcher?.message === undefined ? undefined : String(matcher.message);
+}
+
 // Matchers color their messages when the terminal can show it.
 // eslint-disable-next-line no-control-regex
 const ANSI = /\u001b\[[0-9;]*m/g;
 
-/** Jest's failure messages are the error's message followed by its stack; the message is the part above `at …`. */
-export function toError(failureMessages: readonly string[]): TestError {
+/**
+ * Jest's failure messages are the error's message followed by its stack; the message is the part above `at …`,
+ * or what the failed matchers said, as the official reporter sends it.
+ */
+export function toError(failureMessages: readonly string[], matcherMessage?: string): TestError {
   const stack = failureMessages.join('\n\n').replace(ANSI, '');
   const firstFrame = stack.search(/^\s+at /m);
-  const message = (firstFrame === -1 ? stack : stack.slice(0, firstFrame)).trim();
+  const message = (matcherMessage?.replace(ANSI, '') ?? (firstFrame === -1 ? stack : stack.slice(0, firstFrame))).trim();
   return { message: message || 'The test failed without a message.', stack: stack || undefined };
 }

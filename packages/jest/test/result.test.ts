@@ -50,8 +50,20 @@ describe('toTestResults', () => {
     ['disabled', 'skipped'],
     ['focused', 'passed'],
   ] as const)('maps Jest status %s to %s', (jestStatus, status) => {
-    const [result] = translate([jestTest({ status: jestStatus })]);
+    const matcher = { matcherResult: { message: 'expect(received).toBe(expected)' } };
+    const [result] = translate([jestTest({ status: jestStatus, failureDetails: jestStatus === 'failed' ? [matcher] : [] })]);
     expect(result?.status).toBe(status);
+  });
+
+  it.each([
+    { case: 'a matcher', details: [{ matcherResult: { message: 'expect(received).toBe(expected)' } }], messages: ['Error: expect(received)…'], status: 'failed' },
+    { case: 'a TypeError', details: [new TypeError('x is not a function')], messages: ['TypeError: x is not a function\n    at a.js:1:1'], status: 'invalid' },
+    { case: 'a plain Error', details: [new Error('boom')], messages: ['Error: boom\n    at a.js:1:1'], status: 'invalid' },
+  ])('sends a failure by what failed, as the official reporter decides: $case → $status', ({ details, messages, status }) => {
+    const [result] = translate([jestTest({ status: 'failed', failureDetails: details, failureMessages: messages })]);
+    // The message: the matcher's, else the error's own first line.
+    const message = status === 'failed' ? 'expect(received).toBe(expected)' : messages[0]?.split('\n')[0];
+    expect(result).toMatchObject({ status, error: { message } });
   });
 
   it('takes title, case ids, suite path and times from the test', () => {
@@ -77,9 +89,10 @@ describe('toTestResults', () => {
     const results = translate([jestTest({ status: 'passed', invocations: 3 })], {
       attempts: [attempt({ invocations: 1 }), attempt({ invocations: 2 })],
     });
+    // A plain Error thrown is not an assertion: `invalid`, as the official reporter sends it.
     expect(results.map((r) => [r.status, r.retry, r.flaky, r.error?.message])).toEqual([
-      ['failed', 0, false, 'Error: attempt 1'],
-      ['failed', 1, false, 'Error: attempt 2'],
+      ['invalid', 0, false, 'Error: attempt 1'],
+      ['invalid', 1, false, 'Error: attempt 2'],
       ['passed', 2, true, undefined],
     ]);
     expect(results[0]).toMatchObject({ startTimeMs: T0 - 1000, durationMs: 5 });
@@ -90,8 +103,8 @@ describe('toTestResults', () => {
       attempts: [attempt({ invocations: 1 }), attempt({ invocations: 2 })],
     });
     expect(results.map((r) => [r.status, r.retry, r.flaky, r.error?.message])).toEqual([
-      ['failed', 0, false, 'Error: attempt 1'],
-      ['failed', 1, false, 'Error: last'],
+      ['invalid', 0, false, 'Error: attempt 1'],
+      ['invalid', 1, false, 'Error: last'],
     ]);
   });
 
@@ -108,7 +121,7 @@ describe('toTestResults', () => {
   it('still sends an earlier attempt Jest reported no case result for, with its retry reason', () => {
     const results = translate([jestTest({ invocations: 2, retryReasons: ['Error: first try\n    at a.js:1:1'] })]);
     expect(results.map((r) => [r.status, r.retry, r.error?.message])).toEqual([
-      ['failed', 0, 'Error: first try'],
+      ['invalid', 0, 'Error: first try'],
       ['passed', 1, undefined],
     ]);
   });

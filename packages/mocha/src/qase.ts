@@ -2,18 +2,23 @@
 // this file records them into the attempt that the recorder (recorder.ts) says is running in this process, which
 // turns it into a result.
 import { AsyncLocalStorage } from 'node:async_hooks';
+import type { Context } from 'mocha';
 import { createQaseApi, createWarnOnce, wallClockMs } from '@qase-reporters/core';
-import type { QaseApi, Step, StepStatus, TestMetadata } from '@qase-reporters/core';
+import type { QaseApi, Step, StepBody, StepStatus, TestMetadata } from '@qase-reporters/core';
 
 export type { AttachOptions } from '@qase-reporters/core';
 
-export interface Qase extends QaseApi<Qase> {
+export interface Qase extends Omit<QaseApi<Qase>, 'step'> {
+  /** See `QaseApi`: `it(qase(12, 'Login works'), …)`. */
+  (caseId: number | string | ReadonlyArray<number | string>, title: string): string;
   /**
    * Runs `body` as a step of the test; steps called inside it nest. Returns what `body` returns: a promise for an
    * async body (`await qase.step(…)`), the value itself for a synchronous one, as the official reporter's steps are.
    */
-  step<T>(title: string, body: () => Promise<T>, expectedResult?: string, data?: string): Promise<T>;
-  step<T>(title: string, body: () => T, expectedResult?: string, data?: string): T;
+  step<T>(title: string, body: StepBody<Promise<T>>, expectedResult?: string, data?: string): Promise<T>;
+  step<T>(title: string, body: StepBody<T>, expectedResult?: string, data?: string): T;
+  /** The official title form: `it(qase.step('Click', 'Clicked', 'data'), …)`; see `QaseApi.step`. */
+  step(action: string, expectedResult?: string, data?: string): string;
 }
 
 /** What the recorder of this process lends the API. */
@@ -99,4 +104,17 @@ function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
   return typeof (value as PromiseLike<unknown> | undefined)?.then === 'function';
 }
 
-export const qase = createQaseApi<Qase>({ record, warn: warnOnce }, { step: step as Qase['step'] });
+export const qase = createQaseApi<Qase>({ record, warn: warnOnce, step });
+
+/**
+ * The official reporter's context API: `this.qaseId(12)`, `this.title('…')`, `this.step('…', fn)` in a test or hook
+ * written with `function`. Every suite's context inherits from the root suite's, so the calls are set there once.
+ */
+export function addContextCalls(ctx: Context | undefined): void {
+  if (!ctx) return;
+  const calls: Record<string, unknown> = { qaseId: qase.id };
+  for (const name of ['title', 'parameters', 'groupParameters', 'fields', 'suite', 'ignore', 'attach', 'comment', 'tags', 'step', 'mute'] as const) {
+    calls[name] = qase[name];
+  }
+  Object.assign(ctx, calls);
+}

@@ -2,8 +2,8 @@
 // worker with --parallel (see transport.ts). Also the listener that `qase.*` calls of the running test record into.
 import { Runner } from 'mocha';
 import type { Hook, Runnable, Suite, Test } from 'mocha';
-import { terminalSafe, type TestError, type TestMetadata, type TestResult } from '@qase-reporters/core';
-import { wallClockMs } from '@qase-reporters/core';
+import { type NetworkOptions, terminalSafe, type TestError, type TestMetadata, type TestResult } from '@qase-reporters/core';
+import { recordRequests, wallClockMs } from '@qase-reporters/core';
 import { listen } from './qase';
 import { toError, toTestResult } from './result';
 import type { Outcome } from './result';
@@ -27,6 +27,8 @@ export interface RecorderOptions {
   /** Mocha's resolved `grep` (`--grep`, `--fgrep`) and `invert`: tests they leave out never become results. */
   grep?: RegExp;
   invert?: boolean;
+  /** The network profiler's options when it is on: each attempt's HTTP requests become its last steps. */
+  network?: NetworkOptions;
   /** Receives each attempt once it is over, afterEach hooks included. */
   add(result: TestResult): void;
 }
@@ -58,6 +60,7 @@ export function recordResults(runner: Runner, options: RecorderOptions): void {
   /** Suites whose hook failed, with the error their unrun tests get when the suite ends. */
   const failedHooks = new Map<Suite, TestError>();
   const stopListening = listen({ current: () => open?.calls });
+  const requests = options.network ? recordRequests(options.network) : undefined;
   const stopCapturing = options.captureLogs
     ? captureOutput((text) => {
       if (open && !muted) open.logs.push(text);
@@ -66,6 +69,8 @@ export function recordResults(runner: Runner, options: RecorderOptions): void {
 
   function begin(test: Test): OpenAttempt {
     close();
+    // Requests made between tests (a `before` hook) belong to none.
+    requests?.take();
     open = { test, startTimeMs: wallClockMs(), calls: [], logs: [] };
     return open;
   }
@@ -85,7 +90,7 @@ export function recordResults(runner: Runner, options: RecorderOptions): void {
       durationMs: test.duration ?? wallClockMs() - attempt.startTimeMs,
       outcome: attempt.outcome,
       error: attempt.error,
-      calls: attempt.calls,
+      calls: requests ? [...attempt.calls, { steps: requests.take() }] : attempt.calls,
       logs: attempt.logs.join('') || undefined,
     }, options.cwd);
     if (result) options.add(result);
@@ -173,6 +178,7 @@ export function recordResults(runner: Runner, options: RecorderOptions): void {
     close();
     stopListening();
     stopCapturing();
+    requests?.stop();
   });
 }
 

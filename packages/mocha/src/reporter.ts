@@ -1,7 +1,10 @@
 import { reporters, Runner } from 'mocha';
 import type { MochaOptions } from 'mocha';
-import { createCollector } from '@qase-reporters/core';
+import { createCollector, networkOptionsOf } from '@qase-reporters/core';
 import type { Collector } from '@qase-reporters/core';
+import { startExtraReporters } from './extra-reporters';
+import type { RunningReporter } from './extra-reporters';
+import { addContextCalls } from './qase';
 import { recordResults } from './recorder';
 import { fromWire, RESULT_EVENT, WORKER_OPTIONS } from './transport';
 import type { ResultEventData, WorkerOptions } from './transport';
@@ -20,6 +23,7 @@ interface ParallelRunner {
  */
 export class QaseReporter extends reporters.Spec {
   readonly #collector: Collector | undefined;
+  #extras: RunningReporter[] = [];
 
   constructor(runner: Runner, options: MochaOptions = {}) {
     super(runner, options);
@@ -27,32 +31,36 @@ export class QaseReporter extends reporters.Spec {
       process.stderr.write('qase: mocha --dry-run runs no tests, so nothing is sent to Qase.\n');
       return;
     }
+    // Also when nothing is sent: a suite written for the official reporter calls `this.title(…)` either way.
+    addContextCalls(runner.suite?.ctx);
     const collector = createCollector(reporterOptions(options), { framework: 'mocha' });
     this.#collector = collector;
+    this.#extras = startExtraReporters(collector.config.framework.mocha.extraReporters, runner, options, process.cwd());
     runner.once(Runner.constants.EVENT_RUN_BEGIN, () => collector.startRun());
     if (collector.config.mode === 'off') return;
     const { captureLogs } = collector.config;
+    const network = networkOptionsOf(collector.config);
     const parallel = runner as unknown as ParallelRunner;
     if (parallel.isParallelMode()) {
-      const workerOptions: WorkerOptions = { captureLogs, bufferedReporter: parallel._workerReporter };
+      const workerOptions: WorkerOptions = { captureLogs, bufferedReporter: parallel._workerReporter, network };
       parallel.workerReporter(require.resolve('./worker'));
       // The parallel runner sends these very options to every worker, where the worker reporter reads them.
       Object.assign(options, { [WORKER_OPTIONS]: workerOptions });
       runner.on(RESULT_EVENT, (data: ResultEventData) => collector.add(fromWire(data.result)));
     } else {
       const grep = options.grep instanceof RegExp ? options.grep : undefined;
-      recordResults(runner, { cwd: process.cwd(), captureLogs, grep, invert: options.invert, add: (result) => collector.add(result) });
+      recordResults(runner, { cwd: process.cwd(), captureLogs, grep, invert: options.invert, network, add: (result) => collector.add(result) });
     }
   }
 
   // Mocha hands its exit callback to a reporter that has `done` and exits (--exit included) only once it is called,
   // so the last uploads finish first (within `testops.deadlineMs`). Serial and --parallel alike.
+  // The extra reporters' `done` (a file reporter closing its file) runs first, as Mocha would call it.
   override done(failures: number, fn?: (failures: number) => void): void {
-    if (!this.#collector) {
-      fn?.(failures);
-      return;
-    }
-    void this.#collector.end().then(() => fn?.(failures));
+    const collector = this.#collector;
+    void Promise.all(this.#extras.map(finish(failures)))
+      .then(() => collector?.end())
+      .then(() => fn?.(failures));
   }
 }
 
@@ -69,4 +77,16 @@ function reporterOptions(options: MochaOptions): unknown {
       'its options are not read (Mocha 12 reads objects). Put them in qase.config.json or their QASE_* variables.\n');
   }
   return own;
+}
+
+function finish(failures: number): (reporter: RunningReporter) => Promise<void> {
+  return (reporter) => new Promise<void>((settle) => {
+    if (typeof reporter.done !== 'function') return settle();
+    try {
+      reporter.done(failures, () => settle());
+    } catch (error) {
+      process.stderr.write(`qase: an extra Mocha reporter failed to finish (${(error as Error).message}).\n`);
+      settle();
+    }
+  });
 }

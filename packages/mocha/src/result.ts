@@ -1,6 +1,6 @@
 // One attempt of a Mocha test → core's TestResult. Pure.
 import { relative, sep } from 'node:path';
-import { applyMetadata, createTestResult, mergeMetadata, parseCaseIds, toSignature, toSignaturePart } from '@qase-reporters/core';
+import { applyMetadata, createTestResult, failureStatus, mergeMetadata, parseCaseIds, toSignature, toSignaturePart } from '@qase-reporters/core';
 import type { Status, TestError, TestMetadata, TestResult } from '@qase-reporters/core';
 
 /** The runner event that settled an attempt. */
@@ -40,7 +40,7 @@ export function toTestResult(attempt: Attempt, cwd: string): TestResult | undefi
   const meta = attempt.calls.reduce(mergeMetadata, {});
   if (meta.ignore) return undefined;
   const { title, caseIds } = parseCaseIds(attempt.title);
-  const status = attempt.outcome === undefined ? 'invalid' : STATUS[attempt.outcome];
+  const status = attempt.outcome === undefined ? 'invalid' : statusOf(attempt.outcome, attempt.error);
   const result = createTestResult({
     title,
     ...identify(attempt, cwd, meta.caseIds?.length ? meta.caseIds : caseIds, meta.params ?? {}),
@@ -48,13 +48,19 @@ export function toTestResult(attempt: Attempt, cwd: string): TestResult | undefi
     status,
     startTimeMs: attempt.startTimeMs,
     durationMs: attempt.durationMs,
-    error: status === 'failed' || status === 'skipped' ? attempt.error : undefined,
+    error: status === 'passed' ? undefined : attempt.error,
     retry: attempt.retry,
     // Mocha runs a test again only after it failed, so a pass on a later attempt follows a failure.
     flaky: status === 'passed' && attempt.retry > 0,
     logs: attempt.logs,
   });
   return applyMetadata(result, meta);
+}
+
+/** A failure is `failed` for an assertion and `invalid` for anything else, as the official reporter decides it. */
+function statusOf(outcome: Outcome, error: TestError | undefined): Status {
+  const status = STATUS[outcome];
+  return status === 'failed' && error ? failureStatus(error, 'failed') : status;
 }
 
 /**
@@ -77,8 +83,12 @@ function identify(
 /** What Mocha reports (an Error, or anything a test threw) as a result's error; `prefix` goes before the message. */
 export function toError(thrown: unknown, prefix = ''): TestError {
   if (typeof thrown === 'object' && thrown !== null && 'message' in thrown) {
-    const { message, stack } = thrown as { message: unknown; stack?: unknown };
-    return { message: prefix + String(message), stack: typeof stack === 'string' ? stack : undefined };
+    const { name, message, stack } = thrown as { name?: unknown; message: unknown; stack?: unknown };
+    return {
+      name: typeof name === 'string' ? name : undefined,
+      message: prefix + String(message),
+      stack: typeof stack === 'string' ? stack : undefined,
+    };
   }
   return { message: prefix + String(thrown) };
 }

@@ -4,7 +4,7 @@
 // request (`runner.workerReporter`). There it records each attempt into a finished TestResult and sends it as a
 // runner event of its own, RESULT_EVENT, in the same message as the file's events; the main process parses it
 // and hands it to the collector. Nothing is written to disk and no option or setup file is needed.
-import type { TestResult } from '@qase-reporters/core';
+import type { NetworkOptions, TestResult } from '@qase-reporters/core';
 
 export const RESULT_EVENT = 'qase:result';
 
@@ -15,6 +15,7 @@ export interface WorkerOptions {
   captureLogs: boolean;
   /** The file of Mocha's own worker reporter, as the main process's Mocha resolved it, for ours to wrap. */
   bufferedReporter: string;
+  network?: NetworkOptions;
 }
 
 /** The data of a RESULT_EVENT: text, which Mocha's serializer passes through untouched. */

@@ -1,5 +1,6 @@
 // The reporter Mocha loads in each worker process with --parallel, at the main reporter's request (transport.ts).
 import type { MochaOptions, Runner } from 'mocha';
+import { addContextCalls } from './qase';
 import { recordResults } from './recorder';
 import { RESULT_EVENT, toWire, WORKER_OPTIONS } from './transport';
 import type { ResultEventData, WorkerOptions } from './transport';
@@ -24,9 +25,11 @@ function QaseWorkerReporter(runner: Runner, options: Options = {}): BufferedRepo
   const Buffered = require(workerOptions!.bufferedReporter) as new (runner: Runner, options: MochaOptions) => BufferedReporter;
   const reporter = new Buffered(runner, options);
   const send: (data: ResultEventData) => void = reporter.createListener(RESULT_EVENT);
+  addContextCalls(runner.suite?.ctx);
   recordResults(runner, {
     cwd: process.cwd(),
     captureLogs: workerOptions?.captureLogs ?? false,
+    network: workerOptions?.network,
     grep: options.grep instanceof RegExp ? options.grep : undefined,
     invert: options.invert,
     add: (result) => send({ result: toWire(result) }),

@@ -1,4 +1,5 @@
 // The recorder on a real Mocha runner in this process: suites built with Mocha's own API, no files, no network.
+import assert from 'node:assert';
 import Mocha from 'mocha';
 import type { Suite } from 'mocha';
 import type { TestResult } from '@qase-reporters/core';
@@ -36,8 +37,9 @@ function test(parent: Suite, title: string, body?: Mocha.Func): Mocha.Test {
   return created;
 }
 
+/** An assertion that fails (`failed`); a plain Error thrown is a broken test (`invalid`), as the official reporter sends it. */
 const fail = (message: string) => () => {
-  throw new Error(message);
+  assert.fail(message);
 };
 
 /** [describe path > title, status, error message] per result, in the order they were recorded. */
@@ -103,9 +105,9 @@ describe('recordResults', () => {
       ['before all > a2', 'skipped', undefined],
       ['before all > nested > a3', 'skipped', '"before all" hook for "a1" failed: db down'],
       ['before each > b1', 'passed', undefined],
-      ['before each > b2', 'failed', '"before each" hook for "b2" failed: each down'],
+      ['before each > b2', 'invalid', '"before each" hook for "b2" failed: each down'],
       ['before each > b3', 'skipped', '"before each" hook for "b2" failed: each down'],
-      ['after each > c1', 'failed', '"after each" hook for "c1" failed: cleanup failed'],
+      ['after each > c1', 'invalid', '"after each" hook for "c1" failed: cleanup failed'],
       ['after each > c2', 'skipped', '"after each" hook for "c1" failed: cleanup failed'],
       ['after all > d1', 'passed', undefined],
     ]);
@@ -116,7 +118,7 @@ describe('recordResults', () => {
     const titles = results.map((r) => r.title);
     expect(titles).toEqual(['a1', 'a2', 'a3', 'b1', 'b2', 'b3', 'c1', 'c2', 'd1']);
     // Mocha fails those of failed before hooks; the test an afterEach kept from running is still ours, skipped.
-    expect(results.filter((r) => r.status === 'failed').map((r) => r.title)).toEqual(['a1', 'a2', 'a3', 'b2', 'b3', 'c1']);
+    expect(results.filter((r) => r.status === 'failed' || r.status === 'invalid').map((r) => r.title)).toEqual(['a1', 'a2', 'a3', 'b2', 'b3', 'c1']);
   });
 
   it('leaves out the tests --grep leaves out, also after a hook failure', async () => {
@@ -135,8 +137,8 @@ describe('recordResults', () => {
       test(root, 'never', fail('broken for good')).retries(1);
     });
     expect(results.map((r) => [r.title, r.status, r.retry, r.flaky, r.steps.map((s) => s.title), r.error?.message])).toEqual([
-      ['third time lucky', 'failed', 0, false, ['attempt 1'], 'attempt 1 failed'],
-      ['third time lucky', 'failed', 1, false, ['attempt 2'], 'attempt 2 failed'],
+      ['third time lucky', 'invalid', 0, false, ['attempt 1'], 'attempt 1 failed'],
+      ['third time lucky', 'invalid', 1, false, ['attempt 2'], 'attempt 2 failed'],
       ['third time lucky', 'passed', 2, true, ['attempt 3'], undefined],
       ['never', 'failed', 0, false, [], 'broken for good'],
       ['never', 'failed', 1, false, [], 'broken for good'],

@@ -131,8 +131,8 @@ describe('parity with the official Mocha reporter', () => {
 
 describe('toError', () => {
   it.each([
-    { name: 'an Error', thrown: Object.assign(new Error('boom'), { stack: 'Error: boom\n    at x' }), expected: { message: 'boom', stack: 'Error: boom\n    at x' } },
-    { name: 'an error-like object without a stack', thrown: { message: 'plain' }, expected: { message: 'plain', stack: undefined } },
+    { name: 'an Error', thrown: Object.assign(new Error('boom'), { stack: 'Error: boom\n    at x' }), expected: { name: 'Error', message: 'boom', stack: 'Error: boom\n    at x' } },
+    { name: 'an error-like object without a stack', thrown: { message: 'plain' }, expected: { name: undefined, message: 'plain', stack: undefined } },
     { name: 'a thrown string', thrown: 'just text', expected: { message: 'just text' } },
     { name: 'undefined', thrown: undefined, expected: { message: 'undefined' } },
   ])('reads $name', ({ thrown, expected }) => {

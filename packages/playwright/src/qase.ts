@@ -10,10 +10,11 @@ import type { QaseApi, TestMetadata } from '@qase-reporters/core';
 import { DATA_ANNOTATION, EXPECTED_RESULT_ANNOTATION, METADATA_CONTENT_TYPE } from './transport';
 import type { MetadataMessage, StepKey } from './transport';
 
-export interface Qase extends QaseApi<Qase> {
-  /** A Playwright `test.step` that also carries Qase's expected result and input data. */
-  step<T>(title: string, body: () => T | Promise<T>, expectedResult?: string, data?: string): Promise<T>;
-}
+/**
+ * `await test.step(qase.step('Click', 'Clicked', 'data'), async () => …)` is the official form; `await
+ * qase.step('Click', async () => …, 'Clicked', 'data')` runs a Playwright `test.step` itself.
+ */
+export type Qase = QaseApi<Qase>;
 
 const warnOnce = createWarnOnce((line) => console.warn(line));
 /** The `qase.step` each async context is inside of, on a Playwright whose steps carry nothing of ours (see StepMessage). */
@@ -54,10 +55,10 @@ function send(info: TestInfo, message: MetadataMessage): void {
   info.attachments.push({ name: 'qase-metadata.json', contentType: METADATA_CONTENT_TYPE, body });
 }
 
-async function step<T>(title: string, body: () => T | Promise<T>, expectedResult?: string, data?: string): Promise<T> {
+function step(title: string, body: () => unknown, expectedResult?: string, data?: string): unknown {
   const info = currentTest('step', 'ran without recording a step');
   if (!info) return body();
-  const location = callerLocation(step);
+  const location = callerLocation();
   const started = startedSteps.get(info) ?? new Map<string, number>();
   startedSteps.set(info, started);
   const key: StepKey = { title, occurrence: started.get(title) ?? 0 };
@@ -76,17 +77,18 @@ async function step<T>(title: string, body: () => T | Promise<T>, expectedResult
 }
 
 /**
- * Where the test called `fn`. Playwright records a step's location from the stack it sees, which for a wrapped
- * `test.step` is ours (or none), so its reports would link every `qase.step` to this file.
+ * Where the test called `qase.step`: the first frame outside this package. Playwright records a step's location
+ * from the stack it sees, which for a wrapped `test.step` is ours (or none), so its reports would link every
+ * `qase.step` to this package.
  */
-function callerLocation(fn: (...args: never[]) => unknown): Location | undefined {
-  const holder: { stack?: string } = {};
-  Error.captureStackTrace(holder, fn);
-  const frame = holder.stack?.split('\n')[1]?.trim() ?? '';
+function callerLocation(): Location | undefined {
+  const ours = /[\\/](@qase-reporters[\\/](core|playwright)|packages[\\/](core|playwright))[\\/]dist[\\/]/;
+  const frame = new Error().stack?.split('\n').slice(1).map((line) => line.trim())
+    .find((line) => !ours.test(line) && !line.includes('node:internal')) ?? '';
   const match = /\((.+):(\d+):(\d+)\)$/.exec(frame) ?? /^at (?:async )?(.+):(\d+):(\d+)$/.exec(frame);
   if (!match) return undefined;
   const file = match[1].startsWith('file://') ? fileURLToPath(match[1]) : match[1];
   return { file, line: Number(match[2]), column: Number(match[3]) };
 }
 
-export const qase = createQaseApi<Qase>({ record, warn: warnOnce }, { step });
+export const qase = createQaseApi<Qase>({ record, warn: warnOnce, step });

@@ -1,7 +1,9 @@
 import type { FullConfig, FullResult, Reporter, TestCase, TestResult as Attempt } from '@playwright/test/reporter';
-import { createCollector, terminalSafe } from '@qase-reporters/core';
-import type { Collector, TestResult } from '@qase-reporters/core';
+import { createCollector, networkOptionsOf, terminalSafe } from '@qase-reporters/core';
+import type { Collector, Config, TestResult } from '@qase-reporters/core';
 import { toTestResult } from './result';
+import type { TranslateOptions } from './result';
+import { NETWORK_ENV } from './transport';
 import { versionNotice } from './version-notice';
 
 /** Playwright adds these to every reporter's options; they are not the user's, so they are not checked as such. */
@@ -16,7 +18,7 @@ interface PlaywrightOptions {
 export class QaseReporter implements Reporter {
   readonly #collector: Collector;
   readonly #mode: string | undefined;
-  #projectParam = false;
+  readonly #translate: Omit<TranslateOptions, 'logs'>;
   /** stdout and stderr of running attempts, in arrival order, when `captureLogs` is on. */
   readonly #logs = new Map<Attempt, string[]>();
   /**
@@ -29,6 +31,11 @@ export class QaseReporter implements Reporter {
     const { configDir: _configDir, _mode, _commandHash, ...own } = options as PlaywrightOptions & Record<string, unknown>;
     this.#mode = _mode;
     this.#collector = createCollector(own, { framework: 'playwright' });
+    const { config } = this.#collector;
+    this.#translate = frameworkOptions(config);
+    const network = config.mode === 'off' ? undefined : networkOptionsOf(config);
+    // Playwright starts its workers after constructing reporters; they inherit the environment (see fixture.ts).
+    if (network) process.env[NETWORK_ENV] = JSON.stringify(network);
   }
 
   // Our output is a summary at the end; saying so lets Playwright add its default terminal reporter when ours is
@@ -39,7 +46,6 @@ export class QaseReporter implements Reporter {
 
   onBegin(config: FullConfig): void {
     if (this.#mode === 'list') return;
-    this.#projectParam = config.projects.length > 1;
     const notice = this.#collector.config.mode === 'off' ? undefined : versionNotice(config.version);
     if (notice) process.stderr.write(`${notice}\n`);
     if (this.#mode !== 'merge') this.#collector.startRun({ shard: config.shard ?? undefined });
@@ -57,7 +63,7 @@ export class QaseReporter implements Reporter {
     const logs = this.#logs.get(attempt)?.join('');
     this.#logs.delete(attempt);
     try {
-      const result = toTestResult(test, attempt, { projectParam: this.#projectParam, logs });
+      const result = toTestResult(test, attempt, { ...this.#translate, logs });
       if (!result) return;
       if (this.#mode === 'merge') this.#held.push(result);
       else this.#collector.add(result);
@@ -83,4 +89,10 @@ export class QaseReporter implements Reporter {
     chunks.push(chunk.toString());
     this.#logs.set(attempt, chunks);
   }
+}
+
+/** The official reporter's `framework` options, with its defaults: no browser parameter, no `is_flaky`. */
+function frameworkOptions(config: Config): Omit<TranslateOptions, 'logs'> {
+  const { browser, markAsFlaky } = config.framework.playwright;
+  return { browserParameter: browser.addAsParameter ? browser.parameterName || 'browser' : undefined, markAsFlaky };
 }

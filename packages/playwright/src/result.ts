@@ -2,13 +2,14 @@
 import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import type { Suite, TestCase, TestResult as Attempt, TestStep } from '@playwright/test/reporter';
-import { applyMetadata, createTestResult, mergeMetadata, parseCaseIds, toSignature } from '@qase-reporters/core';
+import { applyMetadata, createTestResult, failureStatus, mergeMetadata, parseCaseIds, toSignature } from '@qase-reporters/core';
 import type { Attachment, Status, Step, StepStatus, TestError, TestMetadata, TestResult } from '@qase-reporters/core';
 import {
   CASE_ID_ANNOTATION,
   DATA_ANNOTATION,
   EXPECTED_RESULT_ANNOTATION,
   METADATA_CONTENT_TYPE,
+  REQUEST_STEPS_CONTENT_TYPE,
   SUITE_ANNOTATION,
 } from './transport';
 import type { MetadataMessage, StepMessage } from './transport';
@@ -17,13 +18,21 @@ type PlaywrightAttachment = Attempt['attachments'][number];
 type Annotation = Attempt['annotations'][number];
 
 export interface TranslateOptions {
-  /** Send the project name as the `project` parameter (the config has several projects). */
-  projectParam: boolean;
+  /**
+   * `framework.browser.addAsParameter`: the parameter name (`framework.browser.parameterName`, default `browser`)
+   * under which the project's name is sent, and left out of the suite path, as the official reporter does.
+   */
+  browserParameter?: string;
+  /** `framework.markAsFlaky`: a retry that passed gets the `is_flaky` field. */
+  markAsFlaky: boolean;
   /** stdout and stderr of the attempt, when `captureLogs` is on. */
   logs?: string;
 }
 
-/** Playwright's status → Qase's. A timeout or an interruption is a test that did not pass. */
+/**
+ * Playwright's status → Qase's. A timeout or an interruption is a test that did not pass; a failure is `failed` or
+ * `invalid` by its error (see `failureStatus`).
+ */
 const STATUS: Record<Attempt['status'], Status> = {
   passed: 'passed',
   failed: 'failed',
@@ -41,30 +50,36 @@ export function toTestResult(test: TestCase, attempt: Attempt, options: Translat
   // Before Playwright 1.52 an attempt has no annotations of its own: the test's include those added at run time.
   const annotations = (attempt as Partial<Attempt>).annotations ?? test.annotations;
   const annotatedIds = annotatedCaseIds(annotations);
-  const status = toStatus(test.expectedStatus, attempt.status);
+  const status = toStatus(test.expectedStatus, attempt);
   const startTimeMs = attempt.startTime.getTime();
   const durationMs = Math.max(0, attempt.duration);
   const claimed = new Set<PlaywrightAttachment>();
-  const steps = toSteps(attempt.steps, {
+  const steps = [...toSteps(attempt.steps, {
     claimed,
     endTimeMs: startTimeMs + durationMs,
     said: stepsSaid(messages),
     started: new Map(),
     attachments: attempt.attachments,
-  });
-  const project = options.projectParam ? projectOf(test) : undefined;
+  }), ...readRequestSteps(attempt.attachments)];
+  const project = options.browserParameter === undefined ? undefined : projectOf(test);
+  const browser: Record<string, string> = project ? { [options.browserParameter as string]: project } : {};
   const result = createTestResult({
     title,
-    ...identify(test, annotations, metadata, [annotatedIds, metadata.caseIds ?? [], caseIds]),
+    ...identify(test, annotations, metadata, [annotatedIds, metadata.caseIds ?? [], caseIds], browser),
     caseIds: unique([...caseIds, ...annotatedIds]),
     status,
     startTimeMs,
     durationMs,
     endTimeMs: startTimeMs + durationMs,
-    error: status === 'failed' ? toError(attempt) : undefined,
+    error: status === 'failed' || status === 'invalid' ? toError(attempt) : undefined,
     steps,
-    attachments: attempt.attachments.filter((a) => !claimed.has(a) && !isMetadata(a)).map(toAttachment),
-    params: project ? { project } : {},
+    attachments: attempt.attachments.filter((a) => !claimed.has(a) && !isMetadata(a) && !isRequestSteps(a)).map(toAttachment),
+    params: browser,
+    // As the official reporter marks it: a pass on a retry.
+    fields: options.markAsFlaky && status === 'passed' && attempt.retry > 0 ? { is_flaky: 'true' } : {},
+    // Playwright's own tags (`test('…', { tag: '@smoke' })`), without the `@` Playwright requires.
+    // Playwright 1.42 and later; before it a test has no tags of its own.
+    tags: ((test as Partial<TestCase>).tags ?? []).map((tag) => tag.replace(/^@/, '')),
     thread: String(attempt.parallelIndex),
     retry: attempt.retry,
     flaky: status === 'passed' && test.outcome() === 'flaky',
@@ -74,9 +89,16 @@ export function toTestResult(test: TestCase, attempt: Attempt, options: Translat
   return applyMetadata(result, { ...metadata, suite: undefined });
 }
 
-export function toStatus(expected: TestCase['expectedStatus'], actual: Attempt['status']): Status {
+export function toStatus(expected: TestCase['expectedStatus'], attempt: Pick<Attempt, 'status' | 'errors'>): Status {
+  const actual = attempt.status;
   // test.fail(): Playwright counts the failure as the expected outcome and a pass as a failure, and so do we.
   if (expected === 'failed' && (actual === 'passed' || actual === 'failed')) return actual === 'failed' ? 'passed' : 'failed';
+  if (actual === 'failed' && attempt.errors.length > 0) {
+    // The official reporter's input: every message, then every stack, as written (colour codes included).
+    const message = attempt.errors.flatMap((e) => (e.message === undefined ? [] : [e.message])).join('\n\n');
+    const stack = attempt.errors.flatMap((e) => (e.stack === undefined ? [] : [e.stack])).join('\n\n');
+    return failureStatus({ message: message || 'Test failed', stack }, actual);
+  }
   return STATUS[actual];
 }
 
@@ -120,6 +142,21 @@ function isMetadata(attachment: PlaywrightAttachment): boolean {
   return attachment.contentType === METADATA_CONTENT_TYPE;
 }
 
+function isRequestSteps(attachment: PlaywrightAttachment): boolean {
+  return attachment.contentType === REQUEST_STEPS_CONTENT_TYPE;
+}
+
+/** The network profiler's steps (fixture.ts), after the test's own, as the official reporter adds them. */
+function readRequestSteps(attachments: readonly PlaywrightAttachment[]): Step[] {
+  return attachments.filter(isRequestSteps).flatMap((attachment) => {
+    try {
+      return JSON.parse(attachment.body?.toString('utf8') ?? '[]') as Step[];
+    } catch {
+      return [];
+    }
+  });
+}
+
 function annotatedCaseIds(annotations: readonly Annotation[]): number[] {
   return annotations
     .filter((a) => a.type.toLowerCase() === CASE_ID_ANNOTATION && a.description !== undefined)
@@ -136,20 +173,23 @@ function unique(ids: readonly number[]): number[] {
  * test's title path: project (when named), file (relative to testDir, with `/`), describe blocks and the title as
  * written (`(Qase ID: …)` included). The path sent leaves out every level equal to that title; the signature keeps
  * them, with the case ids of the first source that has any (annotation, `qase.id`, title) and the parameters of
- * `qase.parameters` (not the group parameters, nor our `project` parameter).
+ * `qase.parameters` and the browser parameter (not the group parameters). With the browser parameter, the project
+ * is no suite level.
  */
 function identify(
   test: TestCase,
   annotations: readonly Annotation[],
   meta: TestMetadata,
   idSources: ReadonlyArray<readonly number[]>,
+  browser: Record<string, string>,
 ): Pick<TestResult, 'suitePath' | 'signature'> {
   const annotated = annotations.flatMap((a) => (a.type.toLowerCase() === SUITE_ANNOTATION && a.description ? [a.description] : []));
-  const suites = annotated.length > 0 ? annotated : meta.suite ? [meta.suite] : titlePathOf(test);
+  const project = Object.values(browser)[0];
+  const suites = (annotated.length > 0 ? annotated : meta.suite ? [meta.suite] : titlePathOf(test)).filter((suite) => suite !== project);
   return {
     // A level with tabs is nested suites in Qase, as for `qase.suite`.
     suitePath: suites.filter((suite) => suite !== test.title).flatMap((suite) => suite.split('\t')).filter(Boolean),
-    signature: toSignature(idSources.find((ids) => ids.length > 0) ?? null, suites, meta.params ?? {}),
+    signature: toSignature(idSources.find((ids) => ids.length > 0) ?? null, suites, { ...meta.params, ...browser }),
   };
 }
 
@@ -211,16 +251,29 @@ interface StepContext {
   started: Map<string, number>;
 }
 
+/** Playwright's containers of a test's hooks and fixtures: steps only when a hook or step ran inside them. */
+const HOOK_CONTAINERS = new Set(['Before Hooks', 'After Hooks', 'Worker Cleanup']);
+
+function isStep(step: TestStep): boolean {
+  return step.category === 'test.step' || step.category === 'hook';
+}
+
 /**
- * Only `test.step` (and so `qase.step`) is a Qase step. Hooks, fixtures, `expect` and API calls are Playwright's
- * plumbing: they are not reported, but a `test.step` inside a hook or fixture is, at the level of the nearest step.
+ * `test.step` (and so `qase.step`) and hooks (`beforeEach`, `afterAll`, …) are Qase steps, as the official reporter
+ * sends them. Fixtures, `expect` and API calls are Playwright's plumbing: they are not reported, but a `test.step`
+ * inside a fixture is, at the level of the nearest step (the official reporter drops it).
  */
 function toSteps(steps: readonly TestStep[], context: StepContext): Step[] {
   return steps.flatMap((step): Step[] => {
-    if (step.category !== 'test.step') return toSteps(step.steps, context);
-    const occurrence = context.started.get(step.title) ?? 0;
-    context.started.set(step.title, occurrence + 1);
-    const said = context.said.get(stepKey(step.title, occurrence));
+    if (!isStep(step)) return toSteps(step.steps, context);
+    let said: StepMessage['step'] | undefined;
+    if (step.category === 'test.step') {
+      const occurrence = context.started.get(step.title) ?? 0;
+      context.started.set(step.title, occurrence + 1);
+      said = context.said.get(stepKey(step.title, occurrence));
+    }
+    const children = toSteps(step.steps, context);
+    if (step.category === 'hook' && HOOK_CONTAINERS.has(step.title) && children.length === 0) return [];
     const own = attachmentsOf(step).filter((a) => !isMetadata(a));
     // Playwright 1.50 also files them under the step itself: each is shown once.
     const madeInside = (said?.attachments ?? []).flatMap((index) => context.attachments[index] ?? []).filter((a) => !own.includes(a) && !context.claimed.has(a));
@@ -235,7 +288,7 @@ function toSteps(steps: readonly TestStep[], context: StepContext): Step[] {
       expectedResult: annotationOf(step, EXPECTED_RESULT_ANNOTATION) ?? said?.expectedResult,
       data: annotationOf(step, DATA_ANNOTATION) ?? said?.data,
       attachments: attachments.map(toAttachment),
-      steps: toSteps(step.steps, context),
+      steps: children,
     }];
   });
 }
@@ -262,7 +315,7 @@ function stepAnnotations(step: TestStep): TestStep['annotations'] {
 
 /** `testInfo.attach()` inside a step files the attachment under its own `test.attach` child step. */
 function attachmentsOf(step: TestStep): PlaywrightAttachment[] {
-  return [...((step as Partial<TestStep>).attachments ?? []), ...step.steps.filter((s) => s.category !== 'test.step').flatMap(attachmentsOf)];
+  return [...((step as Partial<TestStep>).attachments ?? []), ...step.steps.filter((s) => !isStep(s)).flatMap(attachmentsOf)];
 }
 
 function toAttachment(attachment: PlaywrightAttachment): Attachment {

@@ -1,7 +1,7 @@
 import type { Suite, TestCase, TestResult as Attempt, TestStep } from '@playwright/test/reporter';
 import { describe, expect, it } from 'vitest';
 import { toStatus, toTestResult } from '../src/result';
-import { METADATA_CONTENT_TYPE } from '../src/transport';
+import { METADATA_CONTENT_TYPE, REQUEST_STEPS_CONTENT_TYPE } from '../src/transport';
 import type { MetadataMessage } from '../src/transport';
 
 // Playwright's reporter objects are plain data plus a few methods; these literals carry what the translation reads.
@@ -19,6 +19,7 @@ function testCase(overrides: Partial<TestCase> = {}): TestCase {
     parent: suite('describe', 'Login', suite('describe', '', file)),
     expectedStatus: 'passed',
     outcome: () => 'expected',
+    tags: [],
     ...overrides,
   } as TestCase;
 }
@@ -68,13 +69,22 @@ describe('toStatus', () => {
     ['failed', 'passed', 'failed'],
     ['failed', 'timedOut', 'failed'],
   ] as const)('expected %s, actual %s → %s', (expected, actual, status) => {
-    expect(toStatus(expected, actual)).toBe(status);
+    expect(toStatus(expected, { status: actual, errors: [] })).toBe(status);
+  });
+
+  it.each([
+    { errors: [{ message: 'Error: \u001b[2mexpect(\u001b[22mreceived).toBe(expected)' }], status: 'passed', runner: 'failed', qase: 'failed' },
+    { errors: [{ message: "TypeError: Cannot read properties of undefined (reading 'x')" }], status: 'passed', runner: 'failed', qase: 'invalid' },
+    { errors: [{ message: 'page.goto: net::ERR_CONNECTION_REFUSED at http://127.0.0.1:9/' }], status: 'passed', runner: 'failed', qase: 'invalid' },
+    { errors: [{ message: 'Test timeout of 30000ms exceeded.' }], status: 'passed', runner: 'timedOut', qase: 'failed' },
+  ] as const)('a failure by its error: $errors.0.message → $qase', ({ errors, runner, qase }) => {
+    expect(toStatus('passed', { status: runner, errors: [...errors] })).toBe(qase);
   });
 });
 
 describe('toTestResult', () => {
   it('takes title, suite path, times, retry and thread from the test and the attempt', () => {
-    const result = toTestResult(testCase(), attempt({ retry: 2 }), { projectParam: false });
+    const result = toTestResult(testCase(), attempt({ retry: 2 }), { markAsFlaky: false });
     expect(result).toMatchObject({
       title: 'logs in',
       suitePath: ['chromium', 'auth/login.spec.ts', 'Login'],
@@ -89,8 +99,28 @@ describe('toTestResult', () => {
     });
   });
 
-  it('sends the project as a parameter only when asked to', () => {
-    expect(toTestResult(testCase(), attempt(), { projectParam: true })?.params).toEqual({ project: 'chromium' });
+  it('sends the project as the browser parameter only when asked to, and then not as a suite level', () => {
+    expect(toTestResult(testCase(), attempt(), { markAsFlaky: false })?.params).toEqual({});
+    expect(toTestResult(testCase(), attempt(), { markAsFlaky: false, browserParameter: 'Browser' })).toMatchObject({
+      params: { Browser: 'chromium' },
+      suitePath: ['auth/login.spec.ts', 'Login'],
+      signature: "auth/login.spec.ts::login::logs_in::{'browser':'chromium'}",
+    });
+  });
+
+  it("sends Playwright's tags without their @, with qase.tags", () => {
+    const result = toTestResult(testCase({ tags: ['@smoke', '@api'] }), attempt({ attachments: [metadata({ tags: ['smoke', 'e2e'] })] }), { markAsFlaky: false });
+    expect(result?.tags).toEqual(['smoke', 'api', 'e2e']);
+  });
+
+  it('adds the network profiler steps after the test steps, and does not attach them', () => {
+    const request = { title: 'GET http://127.0.0.1/cart', status: 'passed', startTimeMs: 1, endTimeMs: 2, attachments: [], steps: [] };
+    const result = toTestResult(testCase(), attempt({
+      steps: [step('open')],
+      attachments: [{ name: 'qase-requests.json', contentType: REQUEST_STEPS_CONTENT_TYPE, body: Buffer.from(JSON.stringify([request])) }],
+    }), { markAsFlaky: false });
+    expect(result?.steps.map((s) => s.title)).toEqual(['open', 'GET http://127.0.0.1/cart']);
+    expect(result?.attachments).toEqual([]);
   });
 
   it('links case ids from the title, QaseID annotations and qase.id(), each once', () => {
@@ -100,7 +130,7 @@ describe('toTestResult', () => {
         annotations: [{ type: 'QaseID', description: '2, 3' }, { type: 'qaseid', description: '4' }, { type: 'issue', description: '9' }],
         attachments: [metadata({ caseIds: [4, 5] })],
       }),
-      { projectParam: false },
+      { markAsFlaky: false },
     );
     expect(result).toMatchObject({ title: 'logs in', caseIds: [1, 2, 3, 4, 5] });
   });
@@ -115,13 +145,13 @@ describe('toTestResult', () => {
           metadata({ suite: 'Auth\tLogin', comment: 'note' }),
         ],
       }),
-      { projectParam: true },
+      { markAsFlaky: false },
     );
     expect(result).toMatchObject({
       title: 'Second',
       suitePath: ['Auth', 'Login'],
       fields: { severity: 'major', priority: 'high' },
-      params: { project: 'chromium', user: 'a', browser: 'x' },
+      params: { user: 'a', browser: 'x' },
       paramGroups: [['browser']],
       message: 'note',
       attachments: [],
@@ -129,13 +159,14 @@ describe('toTestResult', () => {
   });
 
   it('drops the attempt of a test that called qase.ignore()', () => {
-    expect(toTestResult(testCase(), attempt({ attachments: [metadata({ ignore: true })] }), { projectParam: false })).toBeUndefined();
+    expect(toTestResult(testCase(), attempt({ attachments: [metadata({ ignore: true })] }), { markAsFlaky: false })).toBeUndefined();
   });
 
-  it('marks only the passing attempt of a flaky test as flaky', () => {
+  it('marks only the passing attempt of a flaky test as flaky, and sends is_flaky only with markAsFlaky', () => {
     const flaky = testCase({ outcome: () => 'flaky' });
-    expect(toTestResult(flaky, attempt({ status: 'failed', retry: 0 }), { projectParam: false })?.flaky).toBe(false);
-    expect(toTestResult(flaky, attempt({ status: 'passed', retry: 1 }), { projectParam: false })?.flaky).toBe(true);
+    expect(toTestResult(flaky, attempt({ status: 'failed', retry: 0 }), { markAsFlaky: true })).toMatchObject({ flaky: false, fields: {} });
+    expect(toTestResult(flaky, attempt({ status: 'passed', retry: 1 }), { markAsFlaky: false })).toMatchObject({ flaky: true, fields: {} });
+    expect(toTestResult(flaky, attempt({ status: 'passed', retry: 1 }), { markAsFlaky: true })?.fields).toEqual({ is_flaky: 'true' });
   });
 
   it('joins the errors of a failed attempt without terminal colours', () => {
@@ -148,19 +179,19 @@ describe('toTestResult', () => {
           { value: 'thrown string' },
         ],
       }),
-      { projectParam: false },
+      { markAsFlaky: false },
     );
     expect(result?.error).toEqual({ message: 'Expected: 2\n\nthrown string', stack: 'Error: Expected: 2\n    at a.spec.ts:3:1', context: undefined });
   });
 
   it('sends no error for an expected failure', () => {
     const result = toTestResult(testCase({ expectedStatus: 'failed' }), attempt({ status: 'failed', errors: [{ message: 'boom' }] }), {
-      projectParam: false,
+      markAsFlaky: false,
     });
     expect(result).toMatchObject({ status: 'passed', error: undefined });
   });
 
-  it('reports test.step steps nested, lifts the ones in hooks, and leaves out hooks, expects and attach steps', () => {
+  it('reports test.step steps and hooks nested, and leaves out fixtures, expects, attach steps and empty hook containers', () => {
     const note: Attachment = { name: 'note', contentType: 'text/plain', body: Buffer.from('n') };
     const result = toTestResult(
       testCase(),
@@ -168,7 +199,15 @@ describe('toTestResult', () => {
         status: 'timedOut',
         attachments: [note],
         steps: [
-          step('Before Hooks', { category: 'hook', steps: [step('log in', { startTime: new Date(1_000_010), duration: 5 })] }),
+          step('Before Hooks', {
+            category: 'hook',
+            startTime: new Date(1_000_000),
+            steps: [
+              step('fixture: page', { category: 'fixture', steps: [step('log in', { startTime: new Date(1_000_010), duration: 5 })] }),
+              step('beforeEach hook', { category: 'hook', startTime: new Date(1_000_005), duration: 1 }),
+            ],
+          }),
+          step('After Hooks', { category: 'hook', steps: [step('fixture: page', { category: 'fixture' })] }),
           step('open', {
             annotations: [{ type: 'QaseExpectedResult', description: 'page open' }, { type: 'QaseData', description: 'url=/' }],
             steps: [
@@ -181,11 +220,21 @@ describe('toTestResult', () => {
           step('hung', { duration: -1 }),
         ],
       }),
-      { projectParam: false },
+      { markAsFlaky: false },
     );
     expect(result?.attachments).toEqual([]);
     expect(result?.steps).toEqual([
-      { title: 'log in', status: 'passed', startTimeMs: 1_000_010, endTimeMs: 1_000_015, attachments: [], steps: [] },
+      {
+        title: 'Before Hooks',
+        status: 'passed',
+        startTimeMs: 1_000_000,
+        endTimeMs: 1_000_010,
+        attachments: [],
+        steps: [
+          { title: 'log in', status: 'passed', startTimeMs: 1_000_010, endTimeMs: 1_000_015, attachments: [], steps: [] },
+          { title: 'beforeEach hook', status: 'passed', startTimeMs: 1_000_005, endTimeMs: 1_000_006, attachments: [], steps: [] },
+        ],
+      },
       {
         title: 'open',
         status: 'passed',
@@ -219,7 +268,7 @@ describe('toTestResult', () => {
         steps: [bare('check', [bare('inner')]), bare('check')],
       }),
       annotations: undefined,
-    } as unknown as Attempt, { projectParam: false });
+    } as unknown as Attempt, { markAsFlaky: false });
     expect(result?.caseIds).toEqual([7]);
     expect(result?.steps?.map((s) => [s.title, s.expectedResult, s.data, s.attachments.map((a) => a.name), s.steps.length])).toEqual([
       ['check', undefined, undefined, [], 1],
@@ -239,7 +288,7 @@ describe('toTestResult', () => {
           metadata({ title: 'x' }),
         ],
       }),
-      { projectParam: false },
+      { markAsFlaky: false },
     );
     expect(result?.attachments).toEqual([
       { name: 'screenshot.png', contentType: 'image/png', path: '/out/test-failed-1.png' },
@@ -249,7 +298,7 @@ describe('toTestResult', () => {
   });
 
   it('carries the logs it is given', () => {
-    expect(toTestResult(testCase(), attempt(), { projectParam: false, logs: 'out\nerr\n' })?.logs).toBe('out\nerr\n');
+    expect(toTestResult(testCase(), attempt(), { markAsFlaky: false, logs: 'out\nerr\n' })?.logs).toBe('out\nerr\n');
   });
 });
 
@@ -304,6 +353,6 @@ describe('parity with the official Playwright reporter', () => {
       signature: '7::a.spec.ts::logs_in::logs_in',
     },
   ])('$name', ({ test, attempt: run, suitePath, signature }) => {
-    expect(toTestResult(test, run, { projectParam: true })).toMatchObject({ suitePath, signature });
+    expect(toTestResult(test, run, { markAsFlaky: false })).toMatchObject({ suitePath, signature });
   });
 });

@@ -4,4 +4,6 @@ import QaseReporter from './index.js';
 export default QaseReporter;
 export const qase = QaseReporter.qase;
 export const withQase = QaseReporter.withQase;
-export type { Qase, AttachOptions, QaseContext } from './qase.js';
+export const addQaseId = QaseReporter.addQaseId;
+export const addQaseProjects = QaseReporter.addQaseProjects;
+export type { Qase, AttachOptions, ContextQase, QaseContext } from './qase.js';

@@ -3,8 +3,8 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { RunnerTask, RunnerTestCase, TestContext } from 'vitest';
 import { createQaseApi, createWarnOnce, mergeMetadata, wallClockMs } from '@qase-reporters/core';
-import type { AttachOptions as CoreAttachOptions, QaseApi, TestMetadata } from '@qase-reporters/core';
-import { META_KEY, toWire } from './transport';
+import type { AttachOptions as CoreAttachOptions, NetworkOptions, ProjectMapping, QaseApi, Step, TestMetadata } from '@qase-reporters/core';
+import { META_KEY, NETWORK_ENV, toWire } from './transport';
 import type { WireAttempt, WireAttempts, WireStep } from './transport';
 
 export interface AttachOptions extends CoreAttachOptions {
@@ -12,10 +12,7 @@ export interface AttachOptions extends CoreAttachOptions {
   type?: string;
 }
 
-export interface Qase extends QaseApi<Qase, AttachOptions> {
-  /** Runs `body` as a step of the test; steps called inside it nest. Resolves to what `body` returns. */
-  step<T>(title: string, body: () => T | Promise<T>, expectedResult?: string, data?: string): Promise<T>;
-}
+export type Qase = QaseApi<Qase, AttachOptions>;
 
 /** Where calls made in an async context go: set by `withQase` and by `qase.step` for what runs inside them. */
 interface Scope {
@@ -94,8 +91,7 @@ function record(method: string, { attachments, steps: _steps, ...said }: TestMet
   Object.assign(attempt, mergeMetadata(before, said), { attachments: [...attached, ...(attachments ?? []).map(toWire)], steps });
 }
 
-
-async function step<T>(title: string, body: () => T | Promise<T>, expectedResult?: string, data?: string): Promise<T> {
+async function step(title: string, body: () => unknown, expectedResult?: string, data?: string): Promise<unknown> {
   const scope = scopes.getStore();
   const test = runningTest('step', scope);
   if (!test) return body();
@@ -114,11 +110,43 @@ async function step<T>(title: string, body: () => T | Promise<T>, expectedResult
   }
 }
 
-export const qase = createQaseApi<Qase, AttachOptions>({ record, warn: warnOnce }, { step });
+export const qase = createQaseApi<Qase, AttachOptions>({ record, warn: warnOnce, step });
+
+/** The network profiler's options, which the reporter puts in the environment its workers inherit (setup.mts). */
+export function networkOptions(): NetworkOptions | undefined {
+  const value = process.env[NETWORK_ENV];
+  if (!value) return undefined;
+  try {
+    return JSON.parse(value) as NetworkOptions;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Adds the network profiler's steps to the running attempt of `test`, after its own. */
+export function addRequestSteps(test: RunnerTestCase, steps: readonly Step[]): void {
+  if (steps.length === 0) return;
+  attemptOf(test).steps.push(...steps.map((step) => ({ ...step, attachments: [], steps: [] })));
+}
+
+/** `test(addQaseId('Login works', [12]), …)`: the official Vitest reporter's `qase(12, 'Login works')`. */
+export function addQaseId(title: string, caseIds: number | readonly number[]): string {
+  return qase(caseIds, title);
+}
+
+/** The official multi-project title (see `QaseApi.projects`); returns the title for now. */
+export function addQaseProjects(title: string, mapping: ProjectMapping): string {
+  return qase.projectsTitle(title, mapping);
+}
+
+/** The `qase` of a `withQase` context: the API, plus the official wrapper's `annotate`, which is the test's own. */
+export interface ContextQase extends Qase {
+  annotate(message: string, options?: unknown): Promise<void>;
+}
 
 /** What `withQase` adds to the context Vitest passes a test function. */
 export interface QaseContext {
-  qase: Qase;
+  qase: ContextQase;
 }
 
 /**
@@ -134,7 +162,13 @@ export function withQase<Context extends TestContext = TestContext>(
   const wrapped = async (context: Context): Promise<void> => {
     // Vitest's context is a function object; `test.each` calls with its row instead, which may be a primitive.
     const prototype: object | null = Object(context) === context ? context : null;
-    const extended = Object.create(prototype, { qase: { value: qase, enumerable: true } }) as Context & QaseContext;
+    const annotate = async (message: string, options?: unknown): Promise<void> => {
+      // Vitest 3.2 added `annotate`; before it, and for `test.each` rows, there is nothing to pass it to.
+      const own = (context as { annotate?: (message: string, options?: unknown) => Promise<unknown> } | undefined)?.annotate;
+      if (typeof own === 'function') await own(message, options);
+    };
+    const contextQase = Object.create(qase, { annotate: { value: annotate } }) as ContextQase;
+    const extended = Object.create(prototype, { qase: { value: contextQase, enumerable: true } }) as Context & QaseContext;
     await scopes.run({ test: context?.task }, () => body(extended));
   };
   // Vitest decides which `test.extend` fixtures to set up by reading the test function's first parameter in its

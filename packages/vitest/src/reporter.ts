@@ -1,8 +1,9 @@
-import { createCollector, loadConfig, terminalSafe } from '@qase-reporters/core';
+import { createCollector, loadConfig, networkOptionsOf, terminalSafe } from '@qase-reporters/core';
 import type { Collector } from '@qase-reporters/core';
 import type { UserConsoleLog } from 'vitest';
 import type { Reporter, TestCase, Vitest } from 'vitest/node';
 import { toTestResults } from './result';
+import { NETWORK_ENV } from './transport';
 
 /** `reporters: ['default', ['@qase-reporters/vitest', { ...options }]]` in the Vitest config. */
 export class QaseReporter implements Reporter {
@@ -27,7 +28,11 @@ export class QaseReporter implements Reporter {
       if (wouldSend(this.#options)) process.stderr.write('qase: results of watch mode are not sent to Qase; `vitest run` sends them.\n');
       return;
     }
-    this.#collector = createCollector(this.#options, { framework: 'vitest' });
+    const collector = createCollector(this.#options, { framework: 'vitest' });
+    this.#collector = collector;
+    const network = collector.config.mode === 'off' ? undefined : networkOptionsOf(collector.config);
+    // Vitest starts its workers after onInit; they inherit the environment (see setup.mts).
+    if (network) process.env[NETWORK_ENV] = JSON.stringify(network);
   }
 
   onTestRunStart(): void {

@@ -1,6 +1,6 @@
 // One Vitest test case → core's TestResults, one per attempt. Pure.
 import { basename, relative, sep } from 'node:path';
-import { applyMetadata, contentTypeOf, createTestResult, parseCaseIds } from '@qase-reporters/core';
+import { applyMetadata, contentTypeOf, createTestResult, failureStatus, parseCaseIds } from '@qase-reporters/core';
 import type { Attachment, Status, TestError as QaseError, TestMetadata, TestResult } from '@qase-reporters/core';
 import type { SerializedError, TestAnnotation, TestArtifact, TestAttachment, TestError } from 'vitest';
 import { readAttempts } from './transport';
@@ -75,7 +75,8 @@ export function toTestResults(test: ReportedTest, context: TestContext): TestRes
 
   return Array.from({ length: attempts }, (_, retry) => {
     const last = retry === attempts - 1;
-    const status = last ? finalStatus : 'failed';
+    // Attempts before the last one failed: only a failure is retried.
+    const status = !last || finalStatus === 'failed' ? failedOrInvalid(errors[retry] ?? []) : finalStatus;
     const startTimeMs = diagnostic === undefined ? undefined : diagnostic.startTime + retry * spanMs;
     const result = createTestResult({
       title,
@@ -87,7 +88,7 @@ export function toTestResults(test: ReportedTest, context: TestContext): TestRes
       startTimeMs,
       durationMs: spanMs,
       endTimeMs: startTimeMs === undefined ? undefined : startTimeMs + spanMs,
-      error: status === 'failed' ? toError(errors[retry] ?? []) : blockedBy,
+      error: status === 'failed' || status === 'invalid' ? toError(errors[retry] ?? []) : blockedBy,
       message: finalStatus === 'skipped' ? outcome.note : undefined,
       params,
       // Annotations and artifacts belong to the test, not to one attempt; the console output too.
@@ -141,6 +142,12 @@ export function splitErrors<T>(errors: readonly T[], failedAttempts: number): T[
   const share = Math.floor(errors.length / failedAttempts);
   return Array.from({ length: failedAttempts }, (_, i) =>
     errors.slice(i * share, i === failedAttempts - 1 ? errors.length : (i + 1) * share));
+}
+
+/** The official reporter decides by the attempt's first error (see `failureStatus`). */
+function failedOrInvalid(errors: ReadonlyArray<SerializedError>): Status {
+  const [first] = errors;
+  return first ? failureStatus({ message: first.message, stack: first.stack }, 'failed') : 'failed';
 }
 
 // Matchers colour their messages and diffs, and util.inspect what tests print, when the terminal can show it.

@@ -33,6 +33,7 @@ describe('calls inside a test', () => {
       params: { currency: 'EUR' },
       groupParams: { card: 'visa' },
       comment: 'fixed price',
+      tags: [],
       attachments: [
         { name: 'fixture.png', contentType: 'image/png', path: resolve('fixture.png') },
         { name: 'note.md', contentType: 'text/plain', content: Buffer.from('# hi') },
@@ -77,7 +78,7 @@ describe.concurrent('concurrent tests in withQase', () => {
 
   for (const name of names) {
     it(name, withQase(async ({ qase: bound, task }) => {
-      expect(bound).toBe(qase);
+      expect(Object.getPrototypeOf(bound)).toBe(qase);
       await qase.step(`${name}: wait for the others`, async () => {
         started += 1;
         if (started === names.length) release();
@@ -112,7 +113,7 @@ const withCart = test.extend<{ cart: string[] }>({ cart: async ({ task: _task },
 describe('withQase', () => {
   withCart('passes test.extend fixtures through', withQase<TestContext & { cart: string[] }>(async ({ cart, qase: bound }) => {
     expect(cart).toEqual(['apple']);
-    expect(bound).toBe(qase);
+    expect(Object.getPrototypeOf(bound)).toBe(qase);
   }));
 });
 

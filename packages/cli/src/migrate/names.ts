@@ -27,7 +27,7 @@ export const OUR_EXPORTS: Readonly<Record<string, readonly string[]>> = {
   '@qase-reporters/playwright': ['default', 'qase'],
   '@qase-reporters/jest': ['default', 'qase', 'Qase', 'AttachOptions'],
   '@qase-reporters/mocha': ['default', 'qase', 'Qase', 'AttachOptions'],
-  '@qase-reporters/vitest': ['default', 'qase', 'withQase', 'Qase', 'AttachOptions', 'QaseContext'],
+  '@qase-reporters/vitest': ['default', 'qase', 'withQase', 'addQaseId', 'addQaseProjects', 'Qase', 'AttachOptions', 'ContextQase', 'QaseContext'],
 };
 
 /**

@@ -1,0 +1,19 @@
+// `setupFiles: ['@qase-reporters/vitest/setup']`: the network profiler where Vitest runs the tests, as the official
+// reporter's setup file offers. With `profilers: ["network"]` the requests each test makes (node:http, `fetch`)
+// become steps of its result, after its own; otherwise this file does nothing. It is ESM because Vitest's hooks
+// cannot be required from CommonJS.
+import { afterEach, beforeEach } from 'vitest';
+import { addRequestSteps, networkOptions } from './qase.js';
+import { recordRequests } from '@qase-reporters/core';
+
+const options = networkOptions();
+if (options) {
+  const recorder = recordRequests(options);
+  // Requests made before the test (a `beforeAll` hook) belong to none.
+  beforeEach(() => {
+    recorder.take();
+  });
+  afterEach(({ task }) => {
+    addRequestSteps(task, recorder.take());
+  });
+}
