@@ -32,4 +32,4 @@ export { contentTypeOf } from './attachments';
 export { writePage } from './report/page';
 export { isReportFolder } from './report/read';
 export type { NetworkOptions, RequestRecorder } from './network';
-export { networkOptionsOf, recordRequests } from './network';
+export { handNetworkOptionsToWorkers, networkOptionsFromReporter, networkOptionsOf, recordRequests } from './network';

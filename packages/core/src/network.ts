@@ -101,6 +101,26 @@ export function recordRequests(options: NetworkOptions): RequestRecorder {
   };
 }
 
+// Playwright and Vitest start their workers after constructing the reporter, and the workers inherit its environment:
+// that is how the profiler's options reach the code that runs the tests.
+const HANDOVER_ENV = 'QASE_REPORTERS_NETWORK_PROFILER';
+
+/** Called by a reporter before the framework starts its workers. */
+export function handNetworkOptionsToWorkers(options: NetworkOptions): void {
+  process.env[HANDOVER_ENV] = JSON.stringify(options);
+}
+
+/** In a worker: the options its reporter handed over; undefined when the profiler is off. */
+export function networkOptionsFromReporter(): NetworkOptions | undefined {
+  const value = process.env[HANDOVER_ENV];
+  if (!value) return undefined;
+  try {
+    return JSON.parse(value) as NetworkOptions;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * The network profiler's options when the configuration turns it on (`profilers: ["network"]`), else undefined.
  * Our own uploads are skipped too: in Jest and Mocha they run in the process that runs the tests.

@@ -3,28 +3,16 @@
 // ["network"]` each test's HTTP requests (the `request` fixture, `fetch`, node:http in the test's own code) become
 // steps of its result; otherwise the fixture does nothing.
 import { test as base } from '@playwright/test';
-import { recordRequests } from '@qase-reporters/core';
-import type { NetworkOptions } from '@qase-reporters/core';
-import { NETWORK_ENV, REQUEST_STEPS_CONTENT_TYPE } from './transport';
+import { networkOptionsFromReporter, recordRequests } from '@qase-reporters/core';
+import { REQUEST_STEPS_CONTENT_TYPE } from './transport';
 
 export { expect } from '@playwright/test';
-
-/** What the reporter put in the environment the workers inherit; undefined when the profiler is off. */
-function networkOptions(): NetworkOptions | undefined {
-  const value = process.env[NETWORK_ENV];
-  if (!value) return undefined;
-  try {
-    return JSON.parse(value) as NetworkOptions;
-  } catch {
-    return undefined;
-  }
-}
 
 export const test = base.extend<{ qaseNetworkProfiler: void }>({
   // Playwright reads the fixture's parameters from its source: the empty pattern says it needs no other fixture.
   // eslint-disable-next-line no-empty-pattern
   qaseNetworkProfiler: [async ({}, use, testInfo) => {
-    const options = networkOptions();
+    const options = networkOptionsFromReporter();
     if (!options) return use();
     const recorder = recordRequests(options);
     try {

@@ -1,9 +1,8 @@
 import type { FullConfig, FullResult, Reporter, TestCase, TestResult as Attempt } from '@playwright/test/reporter';
-import { createCollector, networkOptionsOf, terminalSafe } from '@qase-reporters/core';
+import { createCollector, handNetworkOptionsToWorkers, networkOptionsOf, terminalSafe } from '@qase-reporters/core';
 import type { Collector, Config, TestResult } from '@qase-reporters/core';
 import { toTestResult } from './result';
 import type { TranslateOptions } from './result';
-import { NETWORK_ENV } from './transport';
 import { versionNotice } from './version-notice';
 
 /** Playwright adds these to every reporter's options; they are not the user's, so they are not checked as such. */
@@ -35,7 +34,7 @@ export class QaseReporter implements Reporter {
     this.#translate = frameworkOptions(config);
     const network = config.mode === 'off' ? undefined : networkOptionsOf(config);
     // Playwright starts its workers after constructing reporters; they inherit the environment (see fixture.ts).
-    if (network) process.env[NETWORK_ENV] = JSON.stringify(network);
+    if (network) handNetworkOptionsToWorkers(network);
   }
 
   // Our output is a summary at the end; saying so lets Playwright add its default terminal reporter when ours is

@@ -6,13 +6,11 @@
 // - `qase.step` expected result and data: annotations on the step.
 // - `qase.attach`: ordinary attachments, so Playwright's own reports show them too.
 // - the network profiler's steps (fixture.ts): one attachment of REQUEST_STEPS_CONTENT_TYPE holding the JSON steps.
-//   Its options reach the workers in NETWORK_ENV, which the reporter sets before Playwright starts them.
+//   Its options reach the workers through core (handNetworkOptionsToWorkers), before Playwright starts them.
 import type { TestMetadata } from '@qase-reporters/core';
 
 export const METADATA_CONTENT_TYPE = 'application/vnd.qase.metadata+json';
 export const REQUEST_STEPS_CONTENT_TYPE = 'application/vnd.qase.request-steps+json';
-/** JSON `NetworkOptions` when the network profiler is on. */
-export const NETWORK_ENV = 'QASE_REPORTERS_NETWORK_PROFILER';
 export const EXPECTED_RESULT_ANNOTATION = 'QaseExpectedResult';
 export const DATA_ANNOTATION = 'QaseData';
 /** The annotation the official reporter reads case ids from: `{ type: 'QaseID', description: '12,13' }`. */

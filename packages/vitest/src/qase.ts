@@ -3,8 +3,8 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { RunnerTask, RunnerTestCase, TestContext } from 'vitest';
 import { createQaseApi, createWarnOnce, mergeMetadata, wallClockMs } from '@qase-reporters/core';
-import type { AttachOptions as CoreAttachOptions, NetworkOptions, ProjectMapping, QaseApi, Step, TestMetadata } from '@qase-reporters/core';
-import { META_KEY, NETWORK_ENV, toWire } from './transport';
+import type { AttachOptions as CoreAttachOptions, ProjectMapping, QaseApi, Step, TestMetadata } from '@qase-reporters/core';
+import { META_KEY, toWire } from './transport';
 import type { WireAttempt, WireAttempts, WireStep } from './transport';
 
 export interface AttachOptions extends CoreAttachOptions {
@@ -111,17 +111,6 @@ async function step(title: string, body: () => unknown, expectedResult?: string,
 }
 
 export const qase = createQaseApi<Qase, AttachOptions>({ record, warn: warnOnce, step });
-
-/** The network profiler's options, which the reporter puts in the environment its workers inherit (setup.mts). */
-export function networkOptions(): NetworkOptions | undefined {
-  const value = process.env[NETWORK_ENV];
-  if (!value) return undefined;
-  try {
-    return JSON.parse(value) as NetworkOptions;
-  } catch {
-    return undefined;
-  }
-}
 
 /** Adds the network profiler's steps to the running attempt of `test`, after its own. */
 export function addRequestSteps(test: RunnerTestCase, steps: readonly Step[]): void {

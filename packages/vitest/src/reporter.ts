@@ -1,9 +1,8 @@
-import { createCollector, loadConfig, networkOptionsOf, terminalSafe } from '@qase-reporters/core';
+import { createCollector, handNetworkOptionsToWorkers, loadConfig, networkOptionsOf, terminalSafe } from '@qase-reporters/core';
 import type { Collector } from '@qase-reporters/core';
 import type { UserConsoleLog } from 'vitest';
 import type { Reporter, TestCase, Vitest } from 'vitest/node';
 import { toTestResults } from './result';
-import { NETWORK_ENV } from './transport';
 
 /** `reporters: ['default', ['@qase-reporters/vitest', { ...options }]]` in the Vitest config. */
 export class QaseReporter implements Reporter {
@@ -32,7 +31,7 @@ export class QaseReporter implements Reporter {
     this.#collector = collector;
     const network = collector.config.mode === 'off' ? undefined : networkOptionsOf(collector.config);
     // Vitest starts its workers after onInit; they inherit the environment (see setup.mts).
-    if (network) process.env[NETWORK_ENV] = JSON.stringify(network);
+    if (network) handNetworkOptionsToWorkers(network);
   }
 
   onTestRunStart(): void {

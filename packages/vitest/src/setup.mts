@@ -3,10 +3,10 @@
 // become steps of its result, after its own; otherwise this file does nothing. It is ESM because Vitest's hooks
 // cannot be required from CommonJS.
 import { afterEach, beforeEach } from 'vitest';
-import { addRequestSteps, networkOptions } from './qase.js';
-import { recordRequests } from '@qase-reporters/core';
+import { addRequestSteps } from './qase.js';
+import { networkOptionsFromReporter, recordRequests } from '@qase-reporters/core';
 
-const options = networkOptions();
+const options = networkOptionsFromReporter();
 if (options) {
   const recorder = recordRequests(options);
   // Requests made before the test (a `beforeAll` hook) belong to none.

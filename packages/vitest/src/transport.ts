@@ -4,9 +4,6 @@
 // JSON to blobs, so it holds plain data only: attached bytes travel as base64.
 import type { Attachment, Step, TestMetadata } from '@qase-reporters/core';
 
-/** JSON `NetworkOptions` when the network profiler is on: the reporter sets it before Vitest starts its workers. */
-export const NETWORK_ENV = 'QASE_REPORTERS_NETWORK_PROFILER';
-
 /** The key of `task.meta` that holds what the test said, one record per attempt. */
 export const META_KEY = 'qase';
 
