@@ -3,6 +3,8 @@ import type { Attachment, Step, TestResult } from './model';
 /** What a test said about itself through the per-test `qase` API; every adapter carries it to its reporter. */
 export interface TestMetadata {
   caseIds?: number[];
+  /** Case ids per Qase project (mode testops_multi); calls add up. */
+  projects?: Record<string, number[]>;
   title?: string;
   fields?: Record<string, string>;
   /** Suite path with levels separated by a tab, as the official reporters take it. */
@@ -25,6 +27,7 @@ export function applyMetadata(result: TestResult, meta: TestMetadata): TestResul
   return {
     ...result,
     caseIds,
+    projects: mergeProjects(result.projects, meta.projects),
     title: meta.title ?? result.title,
     suitePath: meta.suite === undefined ? result.suitePath : meta.suite.split('\t').filter(Boolean),
     fields: { ...result.fields, ...meta.fields },
@@ -35,4 +38,13 @@ export function applyMetadata(result: TestResult, meta: TestMetadata): TestResul
     attachments: [...result.attachments, ...(meta.attachments ?? [])],
     steps: [...result.steps, ...(meta.steps ?? [])],
   };
+}
+
+/** Both mappings' ids, each project's ids once, in the order they were given. */
+export function mergeProjects(a: Record<string, number[]>, b: Record<string, number[]> = {}): Record<string, number[]> {
+  const merged: Record<string, number[]> = {};
+  for (const mapping of [a, b]) {
+    for (const [code, ids] of Object.entries(mapping)) merged[code] = [...new Set([...(merged[code] ?? []), ...ids])];
+  }
+  return merged;
 }

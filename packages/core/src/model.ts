@@ -48,6 +48,11 @@ export interface TestResult {
   /** Stable identity of the test across runs; derived from suite path, title and params when absent. */
   signature?: string;
   caseIds: number[];
+  /**
+   * Case ids per Qase project (`qase.projects`, `(Qase PROJ1: 1,2)` in the title), for mode testops_multi: the
+   * result goes to each project named here with that project's ids; a result naming none goes to the default project.
+   */
+  projects: Record<string, number[]>;
   status: Status;
   startTimeMs: number;
   endTimeMs: number;
@@ -82,6 +87,7 @@ export function createTestResult(init: TestResultInit): TestResult {
   return {
     suitePath: [],
     caseIds: [],
+    projects: {},
     steps: [],
     attachments: [],
     params: {},

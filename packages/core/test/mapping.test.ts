@@ -15,6 +15,7 @@ function result(overrides: Partial<TestResult> = {}): TestResult {
     title: 'Login works',
     suitePath: [],
     caseIds: [],
+    projects: {},
     status: 'passed',
     startTimeMs: T0,
     endTimeMs: T0 + 1500,
