@@ -121,7 +121,7 @@ function createSession(config: Config, framework: string, cwd: string, env: Node
       sender: senders.senderFor(project.token),
       requests: join('requests', projectFolder(count, project.code)),
     }),
-    onRunCreated: () => writeManifest(),
+    recordRun: () => writeManifest(),
   }));
   const byCode = new Map(runs.map((run) => [run.project.code, run]));
   const routing = { defaultProject: config.testopsMulti?.defaultProject ?? runs[0]!.project.code, projects: config.testopsMulti && [...byCode.keys()] };
