@@ -57,3 +57,28 @@ it.each(['qase-reporters', 'qase-reporters-emulator'])('the %s command is linked
   const output = execFileSync(resolve(root, 'node_modules/.bin', bin), ['--help'], { cwd: root, encoding: 'utf8' });
   expect(output).toMatch(/qase-reporters/);
 });
+
+// Test files import the per-test API, Jest and Vitest once per file: it must not bring the reporter's config reader,
+// upload pipeline or HTTP client with it. Those load when the framework instantiates the reporter.
+const REPORTER_ONLY = /node_modules\/(got|form-data|hpagent)\/|core\/dist\/(config|collector|delivery|api|outbox|upload|attachments)\b/;
+const loadedBy = (load: string, type: 'commonjs' | 'module') =>
+  node([`--input-type=${type}`, '-e', `${load}; console.log(JSON.stringify(Object.keys(require.cache)))`]);
+
+describe.each(reporters)('the per-test API of %s', (name) => {
+  it('loads nothing of the reporter by require', () => {
+    const loaded = JSON.parse(loadedBy(`const { qase } = require('${name}')`, 'commonjs')) as string[];
+    expect(loaded.filter((path) => REPORTER_ONLY.test(path))).toEqual([]);
+  });
+
+  it('loads nothing of the reporter by import', () => {
+    const script = `import { createRequire } from 'node:module'; const require = createRequire(import.meta.url); import { qase } from '${name}'`;
+    const loaded = JSON.parse(loadedBy(script, 'module')) as string[];
+    expect(loaded.some((path) => path.includes('/dist/qase.js'))).toBe(true);
+    expect(loaded.filter((path) => REPORTER_ONLY.test(path))).toEqual([]);
+  });
+
+  it('loads the reporter when it is instantiated', () => {
+    const loaded = JSON.parse(loadedBy(`const R = require('${name}'); try { new R() } catch {}`, 'commonjs')) as string[];
+    expect(loaded.some((path) => path.includes('core/dist/collector.js'))).toBe(true);
+  });
+});

@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
 import { copyFileSync, createReadStream, existsSync, linkSync, mkdirSync, realpathSync, statSync, writeFileSync, type Stats } from 'node:fs';
-import { basename, extname, join, posix, sep, win32 } from 'node:path';
+import { basename, join, posix, sep, win32 } from 'node:path';
 import type { ResultBody, StepBody } from './api-types';
 import type { UploadFile } from './api';
 import { ApiError } from './errors';
 import type { Attachment } from './model';
+import { contentTypeOf, withExtension } from './content-type';
 
 /** The API's attachment limits: larger files are skipped, requests are grouped under the others. */
 export const ATTACHMENT_LIMITS = Object.freeze({ fileBytes: 32 * 1024 ** 2, requestBytes: 128 * 1024 ** 2, filesPerRequest: 20 });
@@ -226,24 +227,6 @@ function replaceRefs(result: ResultBody, hashes: ReadonlyMap<string, string>): R
   const steps = (list: StepBody[] | undefined): StepBody[] | undefined =>
     list?.map((s) => ({ ...s, execution: { ...s.execution, attachments: swap(s.execution.attachments) }, steps: steps(s.steps) }));
   return { ...result, attachments: swap(result.attachments), steps: steps(result.steps) };
-}
-
-const TYPES: Record<string, string> = {
-  '.png': 'image/png', '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg', '.gif': 'image/gif', '.webp': 'image/webp',
-  '.svg': 'image/svg+xml', '.webm': 'video/webm', '.mp4': 'video/mp4', '.zip': 'application/zip',
-  '.json': 'application/json', '.txt': 'text/plain', '.log': 'text/plain', '.md': 'text/markdown',
-  '.html': 'text/html', '.xml': 'application/xml', '.csv': 'text/csv', '.pdf': 'application/pdf',
-};
-const EXTENSIONS = Object.fromEntries(Object.entries(TYPES).reverse().map(([ext, type]) => [type, ext]));
-
-export function contentTypeOf(path: string): string {
-  return TYPES[extname(path).toLowerCase()] ?? 'application/octet-stream';
-}
-
-/** A name that says its type, since the upload infers the type from the file name. */
-export function withExtension(name: string, contentType: string): string {
-  const ext = EXTENSIONS[contentType.split(';')[0].trim().toLowerCase()];
-  return ext && !extname(name) ? name + ext : name;
 }
 
 export function safeName(name: string): string {

@@ -29,7 +29,7 @@ export { projectsOf } from './folder-schema';
 export type { AttachOptions, ProjectMapping, QaseApi, QaseRecorder, QaseStepContext, StepBody } from './qase-api';
 export { createQaseApi, createWarnOnce, mergeMetadata } from './qase-api';
 export { toSignature, toSignaturePart } from './signature';
-export { contentTypeOf } from './attachments';
+export { contentTypeOf } from './content-type';
 export { writePage } from './report/page';
 export { isReportFolder } from './report/read';
 export type { NetworkOptions, RequestRecorder } from './network';

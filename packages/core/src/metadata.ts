@@ -21,6 +21,8 @@ export interface TestMetadata {
 
 /** The result as the test described it: metadata wins over what the framework reported. */
 export function applyMetadata(result: TestResult, meta: TestMetadata): TestResult {
+  // Most tests say nothing about themselves: a copy of the whole result each would be most of the reporter's garbage.
+  if (isEmpty(meta)) return result;
   const caseIds = [...result.caseIds];
   for (const id of meta.caseIds ?? []) if (!caseIds.includes(id)) caseIds.push(id);
   const groupNames = Object.keys(meta.groupParams ?? {});
@@ -47,4 +49,9 @@ export function mergeProjects(a: Record<string, number[]>, b: Record<string, num
     for (const [code, ids] of Object.entries(mapping)) merged[code] = [...new Set([...(merged[code] ?? []), ...ids])];
   }
   return merged;
+}
+
+function isEmpty(meta: TestMetadata): boolean {
+  for (const key in meta) if (meta[key as keyof TestMetadata] !== undefined) return false;
+  return true;
 }

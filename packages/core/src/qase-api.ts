@@ -2,7 +2,7 @@
 // signatures; what differs by framework is how a call finds the running test and where it puts what was said.
 // An adapter passes that part in as a QaseRecorder, including how it runs a step.
 import { basename, resolve } from 'node:path';
-import { contentTypeOf } from './attachments';
+import { contentTypeOf } from './content-type';
 import type { TestMetadata } from './metadata';
 import type { Attachment } from './model';
 import { terminalSafe } from './output';

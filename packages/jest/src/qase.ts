@@ -1,8 +1,8 @@
 // The per-test API, called from test code in Jest's workers. The calls are core's; this file is their transport:
 // how a call finds the running test and hands what it said to transport.ts, which takes it to the reporter.
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { createQaseApi, createWarnOnce, wallClockMs } from '@qase-reporters/core';
-import type { Attachment, AttachOptions as CoreAttachOptions, QaseApi, Step, TestMetadata } from '@qase-reporters/core';
+import { createQaseApi, createWarnOnce, wallClockMs } from '@qase-reporters/core/test-api';
+import type { Attachment, AttachOptions as CoreAttachOptions, QaseApi, Step, TestMetadata } from '@qase-reporters/core/test-api';
 import { appendLine, DIR_ENV, writeContent } from './transport';
 import type { AttemptKey } from './transport';
 

@@ -10,8 +10,8 @@ import { appendFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFi
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { threadId } from 'node:worker_threads';
-import { mergeMetadata } from '@qase-reporters/core';
-import type { Attachment, Step, TestMetadata } from '@qase-reporters/core';
+import { mergeMetadata } from '@qase-reporters/core/test-api';
+import type { Attachment, Step, TestMetadata } from '@qase-reporters/core/test-api';
 
 export const DIR_ENV = 'JEST_QASE_REPORTER_DIR';
 

@@ -3,10 +3,10 @@
 // turns it into a result.
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Context } from 'mocha';
-import { createQaseApi, createWarnOnce, wallClockMs } from '@qase-reporters/core';
-import type { QaseApi, Step, StepBody, StepStatus, TestMetadata } from '@qase-reporters/core';
+import { createQaseApi, createWarnOnce, wallClockMs } from '@qase-reporters/core/test-api';
+import type { QaseApi, Step, StepBody, StepStatus, TestMetadata } from '@qase-reporters/core/test-api';
 
-export type { AttachOptions } from '@qase-reporters/core';
+export type { AttachOptions } from '@qase-reporters/core/test-api';
 
 export interface Qase extends Omit<QaseApi<Qase>, 'step'> {
   /** See `QaseApi`: `it(qase(12, 'Login works'), …)`. */

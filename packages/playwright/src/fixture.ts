@@ -3,7 +3,7 @@
 // ["network"]` each test's HTTP requests (the `request` fixture, `fetch`, node:http in the test's own code) become
 // steps of its result; otherwise the fixture does nothing.
 import { test as base } from '@playwright/test';
-import { networkOptionsFromReporter, recordRequests } from '@qase-reporters/core';
+import { networkOptionsFromReporter, recordRequests } from '@qase-reporters/core/test-api';
 import { REQUEST_STEPS_CONTENT_TYPE } from './transport';
 
 export { expect } from '@playwright/test';

@@ -1,9 +1,21 @@
 // Playwright instantiates what `require` returns, so the module is the reporter class itself, with the per-test
 // API merged in: `const { qase } = require('@qase-reporters/playwright')` and `import { qase } from` both work.
-import { QaseReporter as Reporter } from './reporter';
+import type { QaseReporter as Reporter } from './reporter';
 import { qase as qaseApi } from './qase';
 
-class QaseReporter extends Reporter {}
+// Every test file imports this module for `qase`, in each worker, and only the main process instantiates the
+// reporter: its code (config, upload pipeline, HTTP client) loads when Playwright calls `new`.
+// The instance is the loaded reporter's, so the class takes its members from the interface below.
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
+class QaseReporter {
+  constructor(...args: ConstructorParameters<typeof Reporter>) {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { QaseReporter: Loaded } = require('./reporter') as typeof import('./reporter');
+    return new Loaded(...args);
+  }
+}
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type, @typescript-eslint/no-unsafe-declaration-merging
+interface QaseReporter extends Reporter {}
 
 // A namespace is the only way to merge a value into a class that is `export =`'d.
 // eslint-disable-next-line @typescript-eslint/no-namespace

@@ -5,8 +5,8 @@ import { fileURLToPath } from 'node:url';
 import { test } from '@playwright/test';
 import type { TestInfo, TestStepInfo } from '@playwright/test';
 import type { Location } from '@playwright/test/reporter';
-import { createQaseApi, createWarnOnce } from '@qase-reporters/core';
-import type { QaseApi, TestMetadata } from '@qase-reporters/core';
+import { createQaseApi, createWarnOnce } from '@qase-reporters/core/test-api';
+import type { QaseApi, TestMetadata } from '@qase-reporters/core/test-api';
 import { DATA_ANNOTATION, EXPECTED_RESULT_ANNOTATION, METADATA_CONTENT_TYPE } from './transport';
 import type { MetadataMessage, StepKey } from './transport';
 

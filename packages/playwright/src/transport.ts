@@ -7,7 +7,7 @@
 // - `qase.attach`: ordinary attachments, so Playwright's own reports show them too.
 // - the network profiler's steps (fixture.ts): one attachment of REQUEST_STEPS_CONTENT_TYPE holding the JSON steps.
 //   Its options reach the workers through core (handNetworkOptionsToWorkers), before Playwright starts them.
-import type { TestMetadata } from '@qase-reporters/core';
+import type { TestMetadata } from '@qase-reporters/core/test-api';
 
 export const METADATA_CONTENT_TYPE = 'application/vnd.qase.metadata+json';
 export const REQUEST_STEPS_CONTENT_TYPE = 'application/vnd.qase.request-steps+json';

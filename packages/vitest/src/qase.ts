@@ -2,8 +2,8 @@
 // what a call records travels in the test's `task.meta` (see transport.ts).
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { RunnerTask, RunnerTestCase, TestContext } from 'vitest';
-import { createQaseApi, createWarnOnce, mergeMetadata, wallClockMs } from '@qase-reporters/core';
-import type { AttachOptions as CoreAttachOptions, ProjectMapping, QaseApi, Step, TestMetadata } from '@qase-reporters/core';
+import { createQaseApi, createWarnOnce, mergeMetadata, wallClockMs } from '@qase-reporters/core/test-api';
+import type { AttachOptions as CoreAttachOptions, ProjectMapping, QaseApi, Step, TestMetadata } from '@qase-reporters/core/test-api';
 import { META_KEY, toWire } from './transport';
 import type { WireAttempt, WireAttempts, WireStep } from './transport';
 

@@ -4,7 +4,7 @@
 // cannot be required from CommonJS.
 import { afterEach, beforeEach } from 'vitest';
 import { addRequestSteps } from './qase.js';
-import { networkOptionsFromReporter, recordRequests } from '@qase-reporters/core';
+import { networkOptionsFromReporter, recordRequests } from '@qase-reporters/core/test-api';
 
 const options = networkOptionsFromReporter();
 if (options) {

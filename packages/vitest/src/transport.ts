@@ -2,7 +2,7 @@
 // through `qase.*` travels in the test's own `task.meta`, which Vitest sends to the main process with every update
 // of the test and keeps in blob reports, so `--merge-reports` sees it too. Meta is cloned on the way and written as
 // JSON to blobs, so it holds plain data only: attached bytes travel as base64.
-import type { Attachment, Step, TestMetadata } from '@qase-reporters/core';
+import type { Attachment, Step, TestMetadata } from '@qase-reporters/core/test-api';
 
 /** The key of `task.meta` that holds what the test said, one record per attempt. */
 export const META_KEY = 'qase';

@@ -1,7 +1,8 @@
 import { readFileSync, realpathSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join, relative, sep } from 'node:path';
 import type { ResultBody, StepBody } from '../api-types';
-import { contentTypeOf, folderFileOf, isAttachmentRef } from '../attachments';
+import { folderFileOf, isAttachmentRef } from '../attachments';
+import { contentTypeOf } from '../content-type';
 import { ConfigError } from '../errors';
 import { projectsOf, type FolderProject } from '../folder-schema';
 import { readManifest } from '../outbox';

@@ -3,7 +3,8 @@ import { copyFileSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync }
 import { arch, hostname, platform, release, version } from 'node:os';
 import { basename, join } from 'node:path';
 import type { ResultBody, StepBody } from '../api-types';
-import { safeName, withExtension } from '../attachments';
+import { safeName } from '../attachments';
+import { withExtension } from '../content-type';
 import { ConfigError } from '../errors';
 import type { Attachment } from '../model';
 import { encode, type ReportAttachment, type ReportFormat, type ReportResult, type ReportRun, type ReportStep } from './format';

@@ -1,0 +1,10 @@
+// The second front door: what test files load. An adapter's per-test API is imported into every test file of every
+// worker (Jest and Vitest give each file a fresh module registry, so it loads once per file), and needs none of the
+// reporter's config reader, upload pipeline or HTTP client. Everything here loads only Node's own modules.
+export type { Attachment, Step, StepStatus } from './model';
+export type { TestMetadata } from './metadata';
+export { wallClockMs } from './clock';
+export type { AttachOptions, ProjectMapping, QaseApi, QaseRecorder, QaseStepContext, StepBody } from './qase-api';
+export { createQaseApi, createWarnOnce, mergeMetadata } from './qase-api';
+export type { NetworkOptions, RequestRecorder } from './network';
+export { networkOptionsFromReporter, recordRequests } from './network';
