@@ -28,8 +28,7 @@ export function lockFolder(dir: string): FolderLock {
   const mine = JSON.stringify({ pid: process.pid, host: hostname(), since: new Date().toISOString() } satisfies Owner);
   for (let attempt = 0; ; attempt++) {
     try {
-      // `wx` fails if the file exists: of two processes creating it at once, exactly one succeeds.
-      writeFileSync(path, mine, { flag: 'wx' });
+      createWith(path, mine);
       return { release: () => releaseIf(path, mine) };
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
@@ -44,6 +43,23 @@ export function lockFolder(dir: string): FolderLock {
     // A give-up point: an owner that keeps reappearing is not stale, whatever its pid says.
     if (attempt >= 3) throw inUse(dir, held.owner);
     takeOver(path, held.text);
+  }
+}
+
+/**
+ * Creates the lock with its content in one step: written under a name of this process's, then linked into place.
+ * `link` fails if the lock exists, so of two processes creating it at once exactly one succeeds; and no process
+ * ever reads a lock that exists but is still empty (which says no owner, so it would be taken over as stale).
+ */
+function createWith(path: string, text: string): void {
+  const own = `${path}.${process.pid}.new`;
+  // `wx` on a fresh name: a crafted folder's file of that name linking elsewhere is replaced, never written through.
+  rmSync(own, { force: true });
+  writeFileSync(own, text, { flag: 'wx' });
+  try {
+    linkSync(own, path);
+  } finally {
+    rmSync(own, { force: true });
   }
 }
 
