@@ -253,3 +253,21 @@ describe.each(FRAMEWORKS)('mode testops_multi with $name', (framework) => {
     });
   });
 });
+
+describe('examples/multi-project', () => {
+  it('reports each test to the projects it names', async () => {
+    await withEmulator(async (emulator) => {
+      const result = await run(bin('jest'), [], { cwd: join(REPO, 'examples/multi-project'), env: env(emulator) });
+      expect(result.code, result.output).toBe(0);
+      const state = emulator.state();
+      expect(runsOf(state, 'PROJ1'), result.output).toEqual([{
+        completions: 1,
+        results: [['loads fast', []], ['shows the login form', [7]], ['signs in with a password', [1]], ['signs out', [3, 4]]],
+      }]);
+      expect(runsOf(state, 'PROJ2'), result.output).toEqual([{
+        completions: 1,
+        results: [['remembers the user', [6]], ['signs in with a password', [2]], ['signs out', [5]]],
+      }]);
+    });
+  });
+});
