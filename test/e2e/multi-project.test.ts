@@ -58,7 +58,7 @@ interface Framework {
   hide?: RegExp;
 }
 
-// Jest: `qase.projects(mapping, title)`, a `(Qase PROJ2: 3)` marker written by hand, `qase(id, title)`.
+// Jest: `qase.projects(mapping, title)`, `qase.projects(mapping)` called in a test (from Jest's workers), `qase(id, title)`.
 const JEST: Framework = {
   name: 'jest',
   command: [bin('jest'), []],
@@ -68,20 +68,26 @@ const JEST: Framework = {
 const { qase } = require('@qase-reporters/jest');
 
 test(qase.projects({ PROJ1: [1], PROJ2: [2] }, 'both'), () => {});
-test('one (Qase PROJ2: 3)', () => {});
+test('one', () => {
+  qase.projects({ PROJ2: [3] });
+});
 test(qase(5, 'legacy'), () => {});
 test('none', () => {});
 `,
-    // A second file, so Jest runs the tests in worker processes.
+    // A second file, so Jest runs the tests in worker processes (a fresh cache has no timings to run them in band).
     'b.test.js': `
 const { qase } = require('@qase-reporters/jest');
 
-for (let i = 0; i < ${MANY}; i++) test(qase.projects(${MANY_MAPPING}, \`many \${i}\`), () => {});
+for (let i = 0; i < ${MANY}; i++) {
+  if (i % 2 === 0) test(qase.projects(${MANY_MAPPING}, \`many \${i}\`), () => {});
+  else test(\`many \${i}\`, () => { qase.projects(${MANY_MAPPING}); });
+}
 `,
   },
 };
 
-// Mocha with --parallel: `qase.projects(mapping, title)` in worker processes.
+// Mocha with --parallel: `qase.projects(mapping, title)`, a `(Qase PROJ2: 3)` marker written by hand, and
+// `qase.projects(mapping)` called in a test, in worker processes.
 const MOCHA: Framework = {
   name: 'mocha',
   command: [bin('mocha'), ['--parallel', '--jobs', '2']],
@@ -91,14 +97,17 @@ const MOCHA: Framework = {
 const { qase } = require('@qase-reporters/mocha');
 
 it(qase.projects({ PROJ1: [1], PROJ2: [2] }, 'both'), function () {});
-it(qase.projects({ PROJ2: [3] }, 'one'), function () {});
+it('one (Qase PROJ2: 3)', function () {});
 it(qase(5, 'legacy'), function () {});
 it('none', function () {});
 `,
     'test/b.spec.js': `
 const { qase } = require('@qase-reporters/mocha');
 
-for (let i = 0; i < ${MANY}; i++) it(qase.projects(${MANY_MAPPING}, \`many \${i}\`), function () {});
+for (let i = 0; i < ${MANY}; i++) {
+  if (i % 2 === 0) it(qase.projects(${MANY_MAPPING}, \`many \${i}\`), function () {});
+  else it(\`many \${i}\`, function () { qase.projects(${MANY_MAPPING}); });
+}
 `,
   },
 };
