@@ -1,24 +1,28 @@
+import { randomUUID } from 'node:crypto';
 import { readdirSync, rmdirSync, rmSync, statSync } from 'node:fs';
-import { dirname, join, relative, resolve, sep } from 'node:path';
+import { dirname, join, resolve, sep } from 'node:path';
 import type { ResultBody } from './api-types';
 import { createAttachmentStore } from './attachments';
 import { defaultRunText } from './ci';
 import { cliCommand } from './command';
 import { isoTime, startTimer, stopTimer, wallClockMs } from './clock';
 import { loadConfig, resolveConfig, type Config } from './config';
-import { createDelivery } from './delivery';
+import { createConfiguredSender, createDelivery } from './delivery';
 import { ConfigError } from './errors';
 import { checkNotInUse } from './folder-lock';
 import { toResultBody } from './mapping';
 import type { TestResult } from './model';
+import { projectFolder, toManifest } from './folder-schema';
 import { openOutbox } from './outbox';
 import { createOutboxSender } from './outbox-sender';
+import { createProjectRun } from './project-run';
 import { createOutput, terminalSafe, type Output } from './output';
 import { writePage } from './report/page';
 import { createReportSession } from './report/session';
-import { planRun, runStartMs, runUrl, type RunPlan } from './run';
+import { routeResult } from './route';
 import { appendStepSummary } from './step-summary';
-import { formatSummary, type UploadSummary } from './summary';
+import { addUp, formatSummary, summarize, type UploadSummary } from './summary';
+import type { Sender } from './upload/sender';
 
 export interface RunStart {
   /** When the test run began, if the framework knows (merge-reports replays old results); default now. */
@@ -68,7 +72,7 @@ export function createCollector(options: unknown, context: CollectorContext): Co
     console: config.logging.console,
     debug: config.debug,
     logFile: config.logging.file ? join(cwd, 'logs', 'qase.log') : undefined,
-    secrets: [config.testops.api.token],
+    secrets: [config.testops.api.token, ...config.projects.map((p) => p.token)],
   });
   for (const line of config.warnings) output.warn(line);
   if (config.modeNote) output.info(config.modeNote);
@@ -94,36 +98,53 @@ function disabled(config: Config): Collector {
   };
 }
 
-/** One test run's worth of results, from the first `add` to the summary. */
+/**
+ * One test run's worth of results, from the first `add` to the summary: the glue between the framework's calls and
+ * the sending loop. Each result is routed (route.ts) to its projects' runs (project-run.ts), all sharing one folder,
+ * one in-flight bound (outbox-sender.ts) and, per token, one rate limit; mode testops is the case of one project.
+ */
 function createSession(config: Config, framework: string, cwd: string, env: NodeJS.ProcessEnv, output: Output): Collector {
   const createdAt = wallClockMs();
   const dryRun = config.mode === 'dry-run';
   const folder = dryRun ? prepareDryRunFolder(resolve(cwd, config.report.path)) : join(resolve(cwd, config.testops.outboxPath), sessionName(createdAt));
   const outbox = openOutbox(folder, { onSkipped: (file, skipped) => output.warn(`${join(folder, file)}: ${skipped.why}.`) });
   const storeAttachment = createAttachmentStore(folder, { warn: output.warn });
-  const delivery = createDelivery({ config, folder, output, env });
-  const byStatus: Record<string, number> = {};
+  // The API's rate limit is per token: projects sharing a token share a sender.
+  const senders = new Map<string, Sender>();
+  const senderFor = (token: string | undefined) => {
+    const key = token ?? '';
+    if (!senders.has(key)) senders.set(key, createConfiguredSender(config, output));
+    return senders.get(key)!;
+  };
+  const count = config.projects.length;
+  const runs = config.projects.map((project) => createProjectRun({
+    config,
+    project,
+    dryRun,
+    queue: outbox.queue(projectFolder(count, project.code)),
+    delivery: createDelivery({
+      config, folder, output, env,
+      project: { code: project.code, token: project.token },
+      sender: senderFor(project.token),
+      requests: join('requests', projectFolder(count, project.code)),
+    }),
+    onRunCreated: () => writeManifest(),
+  }));
+  const byCode = new Map(runs.map((run) => [run.project.code, run]));
+  const routing = { defaultProject: config.testops.project!, projects: config.testopsMulti && [...byCode.keys()] };
+  const sender = createOutboxSender({ lanes: runs, maxInFlight: config.testops.maxConcurrentRequests, needsRun: !dryRun });
+  const unknownSaid = new Set<string>();
   let total = 0;
-  let written = 0;
+  let filtered = 0;
   let attachments = 0;
   let started = false;
-  let notBeforeMs: number | undefined;
-  let plan: RunPlan | undefined;
   let sealTimer: NodeJS.Timeout | undefined;
-  const sender = createOutboxSender({
-    delivery,
-    outbox,
-    maxInFlight: config.testops.maxConcurrentRequests,
-    needsRun: !dryRun,
-    plan: () => plan,
-    onRunCreated: () => writeManifest(),
-  });
 
   function seal(): void {
     stopTimer(sealTimer);
     sealTimer = undefined;
     try {
-      outbox.seal();
+      for (const run of runs) run.queue.seal();
     } catch (error) {
       outboxFailed(error);
       return;
@@ -131,7 +152,7 @@ function createSession(config: Config, framework: string, cwd: string, env: Node
     sender.pump();
   }
 
-  // seal() also runs from a timer, and writeManifest() from startRun() and once the run exists: outside add()'s try.
+  // seal() also runs from a timer, and writeManifest() from startRun() and once a run exists: outside add()'s try.
   // A removed outbox folder or a full disk is said once, never thrown into the test run.
   function outboxFailed(error: unknown): void {
     output.errorOnce(`could not write to the outbox: ${(error as Error).message}`);
@@ -141,30 +162,21 @@ function createSession(config: Config, framework: string, cwd: string, env: Node
     if (started) return;
     started = true;
     const startedAtMs = Math.min(start.startedAtMs ?? wallClockMs(), wallClockMs());
-    if (start.shard && start.shard.total > 1 && config.testops.run.id === undefined && !dryRun) {
-      output.warn(`shard ${start.shard.current}/${start.shard.total} creates a Qase run of its own. For one run across ` +
-        `shards, create it first (${cliCommand('run', 'create')}) and pass QASE_TESTOPS_RUN_ID to every shard.`);
+    if (start.shard && start.shard.total > 1 && !dryRun && runs.some((run) => run.project.run.id === undefined)) {
+      const pass = config.testopsMulti ? 'QASE_TESTOPS_MULTI_RUN_IDS (the line it prints)' : 'QASE_TESTOPS_RUN_ID';
+      output.warn(`shard ${start.shard.current}/${start.shard.total} creates ${count > 1 ? 'Qase runs' : 'a Qase run'} of its own. ` +
+        `For one run across shards, create it first (${cliCommand('run', 'create')}) and pass ${pass} to every shard.`);
     }
-    delivery.runId = config.testops.run.id;
-    if (delivery.runId === undefined) {
-      plan = planRun(config, startedAtMs, defaultRunText(env, startedAtMs, framework));
-      notBeforeMs = runStartMs(plan.startTime);
-    }
+    const defaults = defaultRunText(env, startedAtMs, framework);
+    for (const run of runs) run.start(startedAtMs, defaults);
     writeManifest();
-    // The run itself is created when the first results are sealed (outbox-sender.ts): a run that matched no tests
-    // leaves no empty run in Qase.
+    // Each run itself is created when its first results are sealed (outbox-sender.ts): a project that matched no
+    // tests gets no empty run in Qase.
   }
 
   function writeManifest(): void {
-    const runId = delivery.runId;
     try {
-      outbox.writeManifest({
-        version: 1,
-        project: config.testops.project,
-        framework,
-        createdAt: isoTime(createdAt),
-        run: { id: runId, create: runId === undefined ? plan : undefined, complete: config.testops.run.complete },
-      });
+      outbox.writeManifest(toManifest({ framework, createdAt: isoTime(createdAt) }, runs.map((run) => ({ code: run.project.code, run: run.manifestRun() }))));
     } catch (error) {
       outboxFailed(error);
     }
@@ -174,14 +186,27 @@ function createSession(config: Config, framework: string, cwd: string, env: Node
     try {
       if (!started) startRun();
       total++;
-      const body = toResultBody(result, { config, attachmentRef: storeAttachment, notBeforeMs });
-      if (!body) return;
-      byStatus[body.execution.status] = (byStatus[body.execution.status] ?? 0) + 1;
-      attachments += countAttachments(body);
-      outbox.append(body);
-      written++;
-      if (outbox.openCount() >= config.testops.batch.size) seal();
-      else sealTimer ??= startTimer(seal, SEAL_AFTER_MS, { keepAlive: false });
+      const { copies, unknown } = routeResult(result, routing);
+      for (const code of unknown.filter((c) => !unknownSaid.has(c))) {
+        unknownSaid.add(code);
+        output.warn(`a test names project ${code}, which is not one of testops_multi.projects (${[...byCode.keys()].join(', ')}); ` +
+          `its ids for ${code} are not sent. Add the project to testops_multi.projects, or correct the code in the test.`);
+      }
+      copies.forEach((copy, i) => {
+        const run = byCode.get(copy.project)!;
+        // Each copy is a result of its own, with its own idempotency id; a resend from the outbox reuses it.
+        const body = toResultBody({ ...result, id: i === 0 ? result.id : randomUUID(), caseIds: copy.caseIds }, {
+          config, attachmentRef: storeAttachment, notBeforeMs: run.notBeforeMs(),
+        });
+        if (!body) {
+          if (i === 0) filtered++;
+          return;
+        }
+        if (i === 0) attachments += countAttachments(body);
+        run.add(body);
+        if (run.queue.openCount() >= config.testops.batch.size) seal();
+        else sealTimer ??= startTimer(seal, SEAL_AFTER_MS, { keepAlive: false });
+      });
     } catch (error) {
       output.errorOnce(`could not keep result "${result.title}": ${(error as Error).message}`);
     }
@@ -194,62 +219,49 @@ function createSession(config: Config, framework: string, cwd: string, env: Node
     // deadline at most, then cancels whatever is still waiting or in flight, so every await below settles.
     const deadline = startTimer(() => {
       timedOut = true;
-      delivery.cancelAll();
+      for (const run of runs) run.delivery.cancelAll();
     }, config.testops.deadlineMs, { keepAlive: true });
     try {
       if (!started) startRun();
       seal();
       await sender.flush();
-      const everything = outbox.isEmpty() && delivery.fatal() === undefined;
-      let publicUrl: string | undefined;
-      if (everything && !timedOut && !dryRun) {
-        if (config.testops.run.complete) await delivery.completeRun();
-        if (config.testops.showPublicReportLink) publicUrl = await delivery.makeRunPublic();
-      }
+      const reports = await Promise.all(runs.map((run) => run.finish(timedOut)));
       const kept = dryRun || !outbox.removeIfEmpty();
       if (!kept) removeEmptyParents(folder, cwd);
-      const counts = delivery.counts();
       const page = dryRun ? writeDryRunPage(folder, output) : undefined;
-      const project = config.testops.project;
-      const summary: UploadSummary = {
+      const { summary, details } = summarize(reports, {
         mode: config.mode,
         total,
-        delivered: dryRun ? written : counts.delivered,
-        byStatus,
-        deliveredByStatus: dryRun ? { ...byStatus } : counts.deliveredByStatus,
-        requests: counts.requests,
-        retries: counts.retries,
-        durationMs: wallClockMs() - createdAt,
-        runId: delivery.runId,
-        runUrl: delivery.runId !== undefined && project ? runUrl(config.testops.api.appUrl, project, delivery.runId) : undefined,
-        folder: kept ? folder : undefined,
-        page,
-      };
-      const details = {
-        written,
-        refused: counts.refused,
-        refusedByStatus: counts.refusedByStatus,
+        filtered,
         attachments,
         attachmentBytes: dryRun ? folderBytes(join(folder, 'files')) : undefined,
+        ...requestCounts(),
+        durationMs: wallClockMs() - createdAt,
         timedOut,
-        stoppedBy: delivery.fatal()?.message,
-        runTitle: plan?.title,
-        publicUrl,
-        folder: summary.folder && relative(cwd, summary.folder),
-        page: page && relative(cwd, page),
-      };
+        folder: kept ? folder : undefined,
+        page,
+        cwd,
+      });
       for (const line of formatSummary(summary, details)) output.info(line);
       appendStepSummary(env, summary, output.warn);
       return summary;
     } catch (error) {
       output.errorOnce(`unexpected failure while finishing the upload: ${(error as Error).message}`);
-      const { delivered, deliveredByStatus, requests, retries } = delivery.counts();
-      return { mode: config.mode, total, delivered, byStatus, deliveredByStatus, requests, retries, durationMs: wallClockMs() - createdAt, folder };
+      const counts = runs.map((run) => run.delivery.counts());
+      const delivered = counts.reduce((sum, c) => sum + c.delivered, 0);
+      const deliveredByStatus = addUp(counts.map((c) => c.deliveredByStatus));
+      return { mode: config.mode, total, delivered, byStatus: {}, deliveredByStatus, ...requestCounts(), durationMs: wallClockMs() - createdAt, folder };
     } finally {
       stopTimer(deadline);
-      delivery.close();
+      for (const run of runs) run.delivery.close();
       outbox.release();
     }
+  }
+
+  // A dry run's requests are the files its deliveries wrote; sent requests are counted by the senders, shared ones once.
+  function requestCounts(): { requests: number; retries: number } {
+    const stats = dryRun ? runs.map((run) => run.delivery.counts()) : [...senders.values()].map((s) => s.stats());
+    return { requests: stats.reduce((sum, s) => sum + s.requests, 0), retries: stats.reduce((sum, s) => sum + s.retries, 0) };
   }
 
   return { config, startRun, add, end };

@@ -3,11 +3,27 @@ import { join } from 'node:path';
 import { parseJson } from './config/json';
 import { checkKeys, keyTree } from './config/keys';
 import { OPTIONS, type ModeName, type Option, type OptionPath, type Values } from './config/options';
-import { describe, externalLinkPair, isLoopback, isObject, type MultiProject } from './config/values';
+import { describe, externalLinkPair, isLoopback, isObject, type ExternalLink, type MultiProject } from './config/values';
 import { ConfigError } from './errors';
 import { mask } from './output';
 
 export type { ConfigurationValue, ExternalLink, ExtraReporter, MultiProject } from './config/values';
+
+/** A project results go to, with its run settings resolved (`Config.projects`). */
+export interface Project {
+  code: string;
+  token: string | undefined;
+  run: {
+    id: number | undefined;
+    title: string | undefined;
+    description: string | undefined;
+    complete: boolean;
+    tags: readonly string[];
+    externalLink: ExternalLink | undefined;
+  };
+  plan: { id: number | undefined };
+  environment: string | undefined;
+}
 export { isLoopback } from './config/values';
 
 /**
@@ -71,7 +87,7 @@ interface Source {
 
 function resolve(options: unknown, env: Env, file: unknown, fileName: string): Config {
   // A token pasted into the wrong option would be quoted back; no message or warning may carry it.
-  const tokens = [env[TOKEN_ENV], tokenIn(file), tokenIn(options)].flatMap((token) => token?.trim() || []);
+  const tokens = [env[TOKEN_ENV], ...tokensIn(file), ...tokensIn(options)].flatMap((token) => token?.trim() || []);
   const safe = (line: string) => mask(line, tokens);
   try {
     const warnings: string[] = [];
@@ -156,16 +172,42 @@ function valueAt(root: Record<string, unknown>, path: string): unknown {
 
 /** The configuration the rest of core reads, from the options' values: the one place options depend on each other. */
 function toConfig(v: Values, warnings: readonly string[], warn: (line: string) => void, safe: (line: string) => string) {
-  const multi = v.mode === 'testops_multi' ? multiProject(v, warn) : undefined;
+  // A dry run of a multi-project configuration shows each project's requests.
+  const multi = v.mode === 'testops_multi' || (v.mode === 'dry-run' && v['testops_multi.projects'] !== undefined) ? multiProject(v, warn) : undefined;
   const project = multi?.project.code ?? v['testops.project'];
   const token = v['testops.api.token'];
   const fallback = v.fallback === 'testops_multi' ? 'testops' : v.fallback;
-  const [mode, modeNote] = chooseMode(v.mode === 'testops_multi' ? 'testops' : v.mode, fallback, token !== undefined, project);
+  // Every project needs a token: the shared one, or its own (the official docs' per-project `api.token`).
+  const hasToken = token !== undefined || (multi !== undefined && multi.projects.every((p) => p.api.token !== undefined));
+  const [mode, modeNote] = chooseMode(v.mode === 'testops_multi' ? 'testops' : v.mode, fallback, hasToken, project);
   const run = multi?.project.run;
-  const runId = run?.id ?? v['testops.run.id'];
+  const runId = multi ? multi.runId(multi.project) : v['testops.run.id'];
   const { baseUrl, appUrl } = v['testops.api.host'];
   const refusal = plainHttpRefusal(baseUrl, v['testops.api.allowPlainHttp']);
-  if (multi && mode === 'testops') warn(multi.note);
+  const shared = {
+    title: v['testops.run.title'],
+    description: v['testops.run.description'],
+    complete: v['testops.run.complete'],
+    tags: v['testops.run.tags'],
+    externalLink: v['testops.run.externalLink'],
+  };
+  const target = (p: MultiProject): Project => {
+    const id = multi!.runId(p);
+    return {
+      code: p.code,
+      token: p.api.token ?? token,
+      run: {
+        id,
+        title: p.run.title ?? shared.title,
+        description: p.run.description ?? shared.description,
+        complete: p.run.complete ?? shared.complete ?? id === undefined,
+        tags: p.run.tags ?? shared.tags,
+        externalLink: p.run.externalLink ?? shared.externalLink,
+      },
+      plan: { id: p.plan.id ?? v['testops.plan.id'] },
+      environment: p.environment ?? v.environment,
+    };
+  };
   return {
     mode,
     /**
@@ -229,10 +271,19 @@ function toConfig(v: Values, warnings: readonly string[], warn: (line: string) =
       maxConcurrentRequests: v['testops.maxConcurrentRequests'],
     },
     /**
-     * `testops_multi` when `mode` asks for it: the default project and every project. Until multi-project
-     * reporting exists (issue 11), every result goes to the default project, which is `testops.project`.
+     * Set in mode testops_multi: results naming no project go to `defaultProject`, which is also `testops.project`
+     * (and its run `testops.run`, its plan and environment), for what needs one project: the report mode, the CLI.
      */
-    testopsMulti: multi && { defaultProject: multi.project.code, projects: multi.projects },
+    testopsMulti: multi && { defaultProject: multi.project.code },
+    /**
+     * Where results go: in mode testops the one project (`testops.*`); in mode testops_multi each of
+     * `testops_multi.projects`, its own settings first, then the shared `testops` ones. A dry run may have no
+     * project: its one project's code is then ''.
+     */
+    projects: multi ? multi.projects.map(target) : [{
+      code: project ?? '', token, run: { ...shared, id: runId, complete: shared.complete ?? runId === undefined },
+      plan: { id: v['testops.plan.id'] }, environment: v.environment,
+    } satisfies Project],
     profilers: v.profilers,
     networkProfiler: { skipDomains: v['networkProfiler.skip_domains'], trackOnFail: v['networkProfiler.track_on_fail'] },
     /** The official reporters' framework sections, for the adapters. */
@@ -259,10 +310,17 @@ function multiProject(v: Values, warn: (line: string) => void) {
     throw new ConfigError(`testops_multi.default_project is ${JSON.stringify(code)}, which is not one of testops_multi.projects ` +
       `(${projects.map((p) => p.code).join(', ')}). Set it to one of their codes, or add that project.`);
   }
-  const others = projects.length - 1;
-  const note = `mode testops_multi: every result goes to the default project ${code}` +
-    (others > 0 ? `, not to the other ${others === 1 ? 'project' : `${others} projects`}: multi-project reporting is not supported yet.` : '.');
-  return { project, projects, note };
+  const runIds = v['testops_multi.run_ids'] ?? {};
+  for (const other of Object.keys(runIds).filter((c) => !projects.some((p) => p.code === c))) {
+    warn(`QASE_TESTOPS_MULTI_RUN_IDS (testops_multi.run_ids) names project ${other}, which is not one of testops_multi.projects; its run id is not used.`);
+  }
+  // One run id cannot serve several projects: each has its own runs.
+  if (v['testops.run.id'] !== undefined) {
+    warn('QASE_TESTOPS_RUN_ID (testops.run.id) is not used in mode testops_multi, where each project has a run of its own; ' +
+      'set QASE_TESTOPS_MULTI_RUN_IDS=PROJ1:12,PROJ2:34 (what qase-reporters run create prints) or testops_multi.projects[].run.id.');
+  }
+  const runId = (p: MultiProject): number | undefined => runIds[p.code] ?? p.run.id;
+  return { project, projects, runId };
 }
 
 function plainHttpRefusal(baseUrl: string, allowed: boolean): string | undefined {
@@ -304,9 +362,12 @@ function chooseMode(
   throw new ConfigError(`${missingText}. ${fix}, ${DRY_RUN_HINT}.`);
 }
 
-function tokenIn(source: unknown): string | undefined {
-  const token = valueAt(isObject(source) ? source : {}, 'testops.api.token');
-  return typeof token === 'string' ? token : undefined;
+/** Every token a source holds: the shared one and each project's own. */
+function tokensIn(source: unknown): string[] {
+  const root = isObject(source) ? source : {};
+  const projects = valueAt(root, 'testops_multi.projects');
+  const own = Array.isArray(projects) ? projects.map((p) => valueAt(isObject(p) ? p : {}, 'api.token')) : [];
+  return [valueAt(root, 'testops.api.token'), ...own].filter((token): token is string => typeof token === 'string');
 }
 
 // Plain objects and lists only, each frozen before its children so that a cycle ends the walk: anything else in an

@@ -12,7 +12,7 @@ import { createPlannedRun, type RunPlan } from './run';
 import { API_LIMITS } from './upload/batches';
 import { DEFAULT_RETRY_POLICY } from './upload/backoff';
 import { COOL_DOWN_MS } from './upload/decision';
-import { createSender, realEffects, type Effects } from './upload/sender';
+import { createSender, realEffects, type Effects, type Sender } from './upload/sender';
 import { createUploader } from './upload/uploader';
 
 /**
@@ -63,6 +63,25 @@ export interface DeliveryOptions {
   keepAlive?: boolean;
   /** The API; tests pass a fake one. Default: the client for `config`. */
   api?: ApiClient;
+  /** The project results go to, and its token. Default: `testops.project` with `testops.api.token`. */
+  project?: { code: string; token: string | undefined };
+  /**
+   * The sender to share: the API's rate limit is per token, so projects sharing a token share one sender (and
+   * its deadline). Default: a sender of its own.
+   */
+  sender?: Sender;
+  /** Where a dry run writes its request files, inside `folder`. Default `requests`. */
+  requests?: string;
+}
+
+/** A sender with the configured rate limit and sending policy; `retries: false` sends each request once. */
+export function createConfiguredSender(config: Config, output: Output, options: Pick<DeliveryOptions, 'retries' | 'effects' | 'keepAlive'> = {}): Sender {
+  return createSender({
+    rateLimitPerMinute: config.testops.rateLimitPerMinute,
+    policy: options.retries === false ? { ...DEFAULT_RETRY_POLICY, maxAttempts: 1 } : DEFAULT_RETRY_POLICY,
+    effects: options.effects ?? realEffects({ keepAlive: options.keepAlive === true }),
+    onRetry: (error, delayMs) => output.debug(`${error.message} Retrying in ${delayMs} ms.`),
+  });
 }
 
 export function createDelivery(options: DeliveryOptions): Delivery {
@@ -70,17 +89,14 @@ export function createDelivery(options: DeliveryOptions): Delivery {
   const effects = options.effects ?? realEffects({ keepAlive: options.keepAlive === true });
   // TODO(issue 13): report mode writes a Qase Report; until then it writes what a dry run writes.
   const dryRun = config.mode === 'dry-run' || config.mode === 'report';
-  const project = config.testops.project ?? '';
-  const sender = createSender({
-    rateLimitPerMinute: config.testops.rateLimitPerMinute,
-    policy: options.retries === false ? { ...DEFAULT_RETRY_POLICY, maxAttempts: 1 } : DEFAULT_RETRY_POLICY,
-    effects,
-    onRetry: (error, delayMs) => output.debug(`${error.message} Retrying in ${delayMs} ms.`),
-  });
+  const project = options.project?.code ?? config.testops.project ?? '';
+  const token = options.project ? options.project.token : config.testops.api.token;
+  const sender = options.sender ?? createConfiguredSender(config, output, { ...options, effects });
+  const requests = options.requests ?? 'requests';
   const { refusal } = config.testops.api;
   const api = dryRun || refusal ? undefined : options.api ?? createApiClient({
     baseUrl: config.testops.api.baseUrl,
-    token: config.testops.api.token ?? '',
+    token: token ?? '',
     env,
     allowPlainHttp: config.testops.api.allowPlainHttp,
     debug: output.debug,
@@ -125,9 +141,9 @@ export function createDelivery(options: DeliveryOptions): Delivery {
 
   // A dry run's `send`: each request body becomes a numbered file, exactly as it would have been sent.
   async function writeRequest(batch: readonly ResultBody[]): Promise<void> {
-    mkdirSync(join(folder, 'requests'), { recursive: true });
+    mkdirSync(join(folder, requests), { recursive: true });
     const name = `${String(++written).padStart(6, '0')}.json`;
-    writeFileSync(join(folder, 'requests', name), JSON.stringify({ results: batch }, null, 2));
+    writeFileSync(join(folder, requests, name), JSON.stringify({ results: batch }, null, 2));
   }
 
   function stop(error: unknown): void {

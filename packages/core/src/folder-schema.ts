@@ -4,22 +4,68 @@
 import { ConfigError } from './errors';
 import type { RunPlan } from './run';
 
+/** A project's run as a folder records it. */
+export interface ManifestRun {
+  /** Known once the run exists; until then `create` says how to create it. */
+  id?: number;
+  create?: RunPlan;
+  /** Complete the run once everything in the folder is delivered. */
+  complete: boolean;
+}
+
 /**
  * What a folder of results is for: enough to send it later from another process (`qase-reporters upload`).
- * Never holds the token.
+ * Never holds the token. Version 1 is a folder of one project, its segments (and a dry run's `requests/`) in the
+ * folder itself; version 2 names several projects, each one's segments in `<code>/` and requests in `requests/<code>/`.
  */
-export interface Manifest {
+export type Manifest = ManifestV1 | ManifestV2;
+
+export interface ManifestV1 {
   version: 1;
   project: string | undefined;
   framework: string;
   createdAt: string;
-  run: {
-    /** Known once the run exists; until then `create` says how to create it. */
-    id?: number;
-    create?: RunPlan;
-    /** Complete the run once everything in the folder is delivered. */
-    complete: boolean;
-  };
+  run: ManifestRun;
+}
+
+export interface ManifestV2 {
+  version: 2;
+  framework: string;
+  createdAt: string;
+  projects: { code: string; run: ManifestRun }[];
+}
+
+/** One project of a folder: its run, and the subfolder its segments and requests are in (`''`: the folder itself). */
+export interface FolderProject {
+  code: string | undefined;
+  run: ManifestRun;
+  subfolder: string;
+}
+
+/** Where a project's segments and requests go in a folder of `projects` projects: apart, once there are several. */
+export function projectFolder(projects: number, code: string): string {
+  return projects === 1 ? '' : code;
+}
+
+/** The folder's projects; a version 1 manifest written without a project (a report's) has one with no code. */
+export function projectsOf(manifest: Manifest): FolderProject[] {
+  if (manifest.version === 1) return [{ code: manifest.project, run: manifest.run, subfolder: '' }];
+  return manifest.projects.map((p) => ({ code: p.code, run: p.run, subfolder: projectFolder(manifest.projects.length, p.code) }));
+}
+
+/** The manifest with the run of its `index`th project replaced. */
+export function withRun(manifest: Manifest, index: number, run: ManifestRun): Manifest {
+  if (manifest.version === 1) return { ...manifest, run };
+  return { ...manifest, projects: manifest.projects.map((p, i) => (i === index ? { ...p, run } : p)) };
+}
+
+/**
+ * The manifest recording these projects' runs: version 1 for one project, so folders of one project read as
+ * before (a dry run without a project has the code '').
+ */
+export function toManifest(about: { framework: string; createdAt: string }, projects: readonly { code: string; run: ManifestRun }[]): Manifest {
+  if (projects.length === 1) return { version: 1, project: projects[0]!.code || undefined, ...about, run: projects[0]!.run };
+  return { version: 2, ...about, projects: projects.map((p) => ({ code: p.code, run: p.run })) };
 }
 
 type Schema =
@@ -91,46 +137,60 @@ const result: Schema = {
   required: ['id', 'title', 'execution'],
 };
 
-const manifest: Schema = {
+// The code goes into request paths and names a subfolder; config.ts allows the same.
+const code: Schema = { type: 'string', pattern: /^[A-Za-z0-9]{2,10}$/ };
+
+const run: Schema = {
+  type: 'object',
+  properties: {
+    id: { type: 'id' },
+    complete: { type: 'boolean' },
+    create: {
+      type: 'object',
+      properties: {
+        title: string,
+        description: string,
+        environment: string,
+        planId: { type: 'id' },
+        tags: strings,
+        configurations: { type: 'array', items: { type: 'object', properties: { name: string, value: string }, required: ['name', 'value'] } },
+        createConfigurations: { type: 'boolean' },
+        externalLink: { type: 'object', properties: { type: { type: 'string', enum: ['jiraCloud', 'jiraServer'] }, link: string }, required: ['type', 'link'] },
+        startTime: { type: 'string', pattern: /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/ },
+      },
+      required: ['title', 'tags', 'configurations', 'createConfigurations', 'startTime'],
+    },
+  },
+  required: ['complete'],
+};
+
+const manifestV1: Schema = {
+  type: 'object',
+  properties: { version: { type: 'integer' }, project: code, framework: string, createdAt: string, run },
+  required: ['version', 'framework', 'createdAt', 'run'],
+};
+
+const manifestV2: Schema = {
   type: 'object',
   properties: {
     version: { type: 'integer' },
-    // The code goes into request paths; config.ts allows the same.
-    project: { type: 'string', pattern: /^[A-Za-z0-9]{2,10}$/ },
     framework: string,
     createdAt: string,
-    run: {
-      type: 'object',
-      properties: {
-        id: { type: 'id' },
-        complete: { type: 'boolean' },
-        create: {
-          type: 'object',
-          properties: {
-            title: string,
-            description: string,
-            environment: string,
-            planId: { type: 'id' },
-            tags: strings,
-            configurations: { type: 'array', items: { type: 'object', properties: { name: string, value: string }, required: ['name', 'value'] } },
-            createConfigurations: { type: 'boolean' },
-            externalLink: { type: 'object', properties: { type: { type: 'string', enum: ['jiraCloud', 'jiraServer'] }, link: string }, required: ['type', 'link'] },
-            startTime: { type: 'string', pattern: /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/ },
-          },
-          required: ['title', 'tags', 'configurations', 'createConfigurations', 'startTime'],
-        },
-      },
-      required: ['complete'],
-    },
+    projects: { type: 'array', items: { type: 'object', properties: { code, run }, required: ['code', 'run'] } },
   },
-  required: ['version', 'framework', 'createdAt', 'run'],
+  required: ['version', 'framework', 'createdAt', 'projects'],
 };
 
 /** The manifest, checked; a ConfigError names the first field that is wrong. */
 export function checkManifest(value: unknown): Manifest {
-  const problem = problemOf(value, manifest, '');
-  if (problem === undefined && (value as Manifest).version !== 1) {
-    return fail(`version is ${shown((value as Manifest).version)}; this version of qase-reporters reads version 1. Update @qase-reporters/cli.`);
+  const version = (value as Partial<Manifest> | null)?.version;
+  const problem = problemOf(value, version === 2 ? manifestV2 : manifestV1, '');
+  if (problem === undefined && version !== 1 && version !== 2) {
+    return fail(`version is ${shown(version)}; this version of qase-reporters reads versions 1 and 2. Update @qase-reporters/cli.`);
+  }
+  if (problem === undefined && version === 2) {
+    const codes = (value as ManifestV2).projects.map((p) => p.code);
+    if (codes.length === 0 || new Set(codes).size < codes.length) return fail('projects must name each project once');
   }
   return problem === undefined ? (value as Manifest) : fail(problem);
 }

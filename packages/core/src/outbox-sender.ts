@@ -1,10 +1,23 @@
 import type { Delivery } from './delivery';
-import type { Outbox } from './outbox';
+import type { SegmentQueue } from './outbox';
 import type { RunPlan } from './run';
 
-/** Sends an outbox through a delivery while tests run, and what is left at the end. */
+/** One project's way out: its segments, its delivery (its run, its token), the run to create when it has none. */
+export interface Lane {
+  readonly queue: SegmentQueue;
+  readonly delivery: Delivery;
+  /** The run to create once results wait for it; undefined until the test run starts, or when the run is given. */
+  plan(): RunPlan | undefined;
+  /** The run exists now. */
+  onRunCreated(): void;
+}
+
+/** Sends every project's outbox segments while tests run, and what is left at the end. */
 export interface OutboxSender {
-  /** Sends the sealed segments, at most `maxInFlight` at once; first creates the run when it does not exist yet. */
+  /**
+   * Sends the sealed segments, at most `maxInFlight` at once over all projects, taking from each in turn; first
+   * creates a project's run when it does not exist yet.
+   */
   pump(): void;
   /**
    * Waits for everything in flight. Then, after a cool-down (the API unavailable through every retry), which the end
@@ -14,61 +27,69 @@ export interface OutboxSender {
 }
 
 export interface OutboxSenderOptions {
-  delivery: Delivery;
-  outbox: Outbox;
+  lanes: readonly Lane[];
   /** The one bound on requests in flight: each segment in flight sends one request at a time. */
   maxInFlight: number;
   /** False in a dry run: requests are written, into no run. */
   needsRun: boolean;
-  /** The run to create once results wait for it; undefined until the test run starts, or when the run is given. */
-  plan(): RunPlan | undefined;
-  /** The run exists now. */
-  onRunCreated(): void;
 }
 
-export function createOutboxSender({ delivery, outbox, maxInFlight, needsRun, plan, onRunCreated }: OutboxSenderOptions): OutboxSender {
+export function createOutboxSender({ lanes, maxInFlight, needsRun }: OutboxSenderOptions): OutboxSender {
   const active = new Set<Promise<unknown>>();
-  let creating: Promise<unknown> | undefined;
+  const creating = new Map<Lane, Promise<unknown>>();
+
+  // A project without its run yet: (re)create it once results wait for it (after a failed try, once the cool-down
+  // is over). False while it cannot take results.
+  function hasRun(lane: Lane): boolean {
+    if (!needsRun || lane.delivery.runId !== undefined) return true;
+    const plan = lane.plan();
+    if (plan && !creating.has(lane) && lane.queue.hasSealed()) {
+      creating.set(lane, lane.delivery.openRun(plan).then((id) => {
+        creating.delete(lane);
+        if (id === undefined) return;
+        lane.onRunCreated();
+        pump();
+      }));
+    }
+    return false;
+  }
 
   function pump(): void {
-    if (!delivery.ready()) return;
-    if (needsRun && delivery.runId === undefined) {
-      // The first results are waiting, or creating the run failed and the cool-down is over: (re)create it.
-      const runPlan = plan();
-      if (runPlan && !creating && outbox.hasSealed()) {
-        creating = delivery.openRun(runPlan).then((id) => {
-          creating = undefined;
-          if (id === undefined) return;
-          onRunCreated();
+    const open = lanes.filter((lane) => lane.delivery.ready() && hasRun(lane));
+    // One segment from each project in turn, so a project with many results does not hold back the others.
+    for (let took = true; took && active.size < maxInFlight;) {
+      took = false;
+      for (const lane of open) {
+        if (active.size >= maxInFlight) break;
+        const [segment] = lane.queue.takeSealed(1);
+        if (!segment) continue;
+        took = true;
+        const task = lane.delivery.deliverSegment(segment).finally(() => {
+          active.delete(task);
           pump();
         });
+        active.add(task);
       }
-      return;
-    }
-    for (const segment of outbox.takeSealed(Math.max(0, maxInFlight - active.size))) {
-      const task = delivery.deliverSegment(segment).finally(() => {
-        active.delete(task);
-        pump();
-      });
-      active.add(task);
     }
   }
 
   async function drain(): Promise<void> {
-    while (creating || active.size > 0) await Promise.all([creating, ...active]);
+    while (creating.size > 0 || active.size > 0) await Promise.all([...creating.values(), ...active]);
   }
 
-  const settled = () => delivery.counts().delivered + delivery.counts().refused;
+  const settled = () => lanes.reduce((sum, lane) => sum + lane.delivery.counts().delivered + lane.delivery.counts().refused, 0);
 
   async function flush(): Promise<void> {
     await drain();
-    while (!outbox.isEmpty() && (await delivery.probe())) {
+    for (;;) {
+      const waiting = lanes.filter((lane) => !lane.queue.isEmpty());
+      if (waiting.length === 0 || !(await Promise.all(waiting.map((lane) => lane.delivery.probe()))).includes(true)) return;
       const before = settled();
       pump();
       await drain();
       // The API answered but nothing more went: the failure is not the API's (the outbox cannot be read), and
       // asking again would repeat it until the deadline.
-      if (settled() === before) break;
+      if (settled() === before) return;
     }
   }
 

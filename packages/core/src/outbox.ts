@@ -1,12 +1,12 @@
-import { closeSync, constants, existsSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { closeSync, constants, existsSync, mkdirSync, openSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { join, sep } from 'node:path';
 import type { ResultBody } from './api-types';
 import { resolveFolderFile } from './attachments';
 import { ConfigError } from './errors';
 import { lockFolder } from './folder-lock';
 import { checkManifest, resultProblem, type Manifest } from './folder-schema';
 
-export type { Manifest } from './folder-schema';
+export type { FolderProject, Manifest, ManifestRun } from './folder-schema';
 
 /** A sealed group of results, sent together and removed together. */
 export interface Segment {
@@ -32,12 +32,24 @@ export interface OutboxOptions {
 }
 
 /**
- * The on-disk queue. Each result is appended to the open segment with a synchronous write before anything is
- * sent, so a process killed at any moment leaves every finished result on disk. Segments are sealed when full
- * (or on a timer), sent, and deleted once every result in them is settled: memory holds only what is in flight.
+ * The on-disk queue: one folder, one owner (its lock), one manifest naming every project's run, and each project's
+ * segments kept apart (`queue`). Each result is appended to its project's open segment with a synchronous write
+ * before anything is sent, so a process killed at any moment leaves every finished result on disk. Segments are
+ * sealed when full (or on a timer), sent, and deleted once every result in them is settled: memory holds only
+ * what is in flight.
  */
 export interface Outbox {
   writeManifest(manifest: Manifest): void;
+  /** The segments in `subfolder` of the folder (`''`: the folder itself), one project's; opened once each. */
+  queue(subfolder: string): SegmentQueue;
+  /** Deletes the folder if nothing is left to send in it. */
+  removeIfEmpty(): boolean;
+  /** Gives the folder up to the next owner (see folder-lock.ts). */
+  release(): void;
+}
+
+/** One project's segments. */
+export interface SegmentQueue {
   append(result: ResultBody): void;
   /** Results written to the open segment. */
   openCount(): number;
@@ -49,10 +61,8 @@ export interface Outbox {
   hasSealed(): boolean;
   /** Nothing left to send. */
   isEmpty(): boolean;
-  /** Deletes the folder if nothing is left to send in it. */
-  removeIfEmpty(): boolean;
-  /** Gives the folder up to the next owner (see folder-lock.ts). */
-  release(): void;
+  /** Closes the open segment's file; what it holds is sealed when the folder is opened again. */
+  close(): void;
 }
 
 const MANIFEST = 'manifest.json';
@@ -63,19 +73,7 @@ const SEALED = /^results-(\d{6})\.ndjson$/;
 export function openOutbox(dir: string, options: OutboxOptions = {}): Outbox {
   mkdirSync(dir, { recursive: true });
   const lock = lockFolder(dir);
-  // Continue after existing segments: an open one left by a killed process counts as sealed.
-  for (const file of readdirSync(dir)) {
-    const open = OPEN.exec(file);
-    if (open) renameSync(join(dir, file), join(dir, `results-${open[1]}.ndjson`));
-  }
-  const sealed = listSealed(dir);
-  let next = sealed.length > 0 ? Number(SEALED.exec(sealed[sealed.length - 1])![1]) + 1 : 1;
-  const queue = [...sealed];
-  let handedOut = 0;
-  let fd: number | undefined;
-  let openName = '';
-  let openCount = 0;
-
+  const queues = new Map<string, SegmentQueue>();
   return {
     writeManifest(manifest) {
       // Write then rename: a reader never sees half a manifest.
@@ -85,10 +83,44 @@ export function openOutbox(dir: string, options: OutboxOptions = {}): Outbox {
       writeFileSync(tmp, JSON.stringify(manifest, null, 2), { flag: 'wx' });
       renameSync(tmp, join(dir, MANIFEST));
     },
+    queue(subfolder) {
+      let queue = queues.get(subfolder);
+      if (!queue) queues.set(subfolder, (queue = openQueue(dir, subfolder, options)));
+      return queue;
+    },
+    removeIfEmpty() {
+      if ([...queues.values()].some((q) => !q.isEmpty()) || hasSegments(dir)) return false;
+      rmSync(dir, { recursive: true, force: true });
+      return true;
+    },
+    release() {
+      for (const queue of queues.values()) queue.close();
+      lock.release();
+    },
+  };
+}
+
+function openQueue(dir: string, subfolder: string, options: OutboxOptions): SegmentQueue {
+  const folder = insideFolder(dir, subfolder);
+  mkdirSync(folder, { recursive: true });
+  const prefix = subfolder === '' ? '' : `${subfolder}/`;
+  // Continue after existing segments: an open one left by a killed process counts as sealed.
+  for (const file of readdirSync(folder)) {
+    const open = OPEN.exec(file);
+    if (open) renameSync(join(folder, file), join(folder, `results-${open[1]}.ndjson`));
+  }
+  const sealed = listSealed(folder);
+  let next = sealed.length > 0 ? Number(SEALED.exec(sealed[sealed.length - 1])![1]) + 1 : 1;
+  const queue = [...sealed];
+  let handedOut = 0;
+  let fd: number | undefined;
+  let openName = '';
+  let openCount = 0;
+  return {
     append(result) {
       if (fd === undefined) {
         openName = `results-${String(next++).padStart(6, '0')}`;
-        fd = openSync(join(dir, `${openName}.open.ndjson`), 'a');
+        fd = openSync(join(folder, `${openName}.open.ndjson`), 'a');
       }
       writeSync(fd, JSON.stringify(result) + '\n');
       openCount++;
@@ -99,12 +131,12 @@ export function openOutbox(dir: string, options: OutboxOptions = {}): Outbox {
       closeSync(fd);
       fd = undefined;
       openCount = 0;
-      renameSync(join(dir, `${openName}.open.ndjson`), join(dir, `${openName}.ndjson`));
+      renameSync(join(folder, `${openName}.open.ndjson`), join(folder, `${openName}.ndjson`));
       queue.push(`${openName}.ndjson`);
     },
     takeSealed(max) {
       const taken = queue.splice(0, max).map((file) =>
-        segment(dir, file, options, (kept) => {
+        segment(dir, `${prefix}${file}`, options, (kept) => {
           handedOut--;
           if (!kept) return;
           // Back in line where it was: the names sort in the order the segments were written.
@@ -116,17 +148,29 @@ export function openOutbox(dir: string, options: OutboxOptions = {}): Outbox {
     },
     hasSealed: () => queue.length > 0,
     isEmpty: () => fd === undefined && queue.length === 0 && handedOut === 0,
-    removeIfEmpty() {
-      if (fd !== undefined || queue.length > 0 || handedOut > 0 || listSealed(dir).length > 0) return false;
-      rmSync(dir, { recursive: true, force: true });
-      return true;
-    },
-    release() {
+    close() {
       if (fd !== undefined) closeSync(fd);
       fd = undefined;
-      lock.release();
     },
   };
+}
+
+/**
+ * A subfolder of the folder, refused if it is a link out of it: a crafted folder's project subfolder must not make
+ * us list, read or write another folder's files.
+ */
+function insideFolder(dir: string, subfolder: string): string {
+  const folder = join(dir, subfolder);
+  if (subfolder !== '' && existsSync(folder) && !realpathSync(folder).startsWith(realpathSync(dir) + sep)) {
+    throw new ConfigError(`${subfolder} in ${dir} is not read: it is a symbolic link out of the folder.`);
+  }
+  return folder;
+}
+
+/** A segment left anywhere in the folder: in it, or in a project's subfolder. */
+function hasSegments(dir: string): boolean {
+  return listSealed(dir).length > 0 || readdirSync(dir, { withFileTypes: true })
+    .some((entry) => entry.isDirectory() && /^[A-Za-z0-9]{2,10}$/.test(entry.name) && listSealed(join(dir, entry.name)).length > 0);
 }
 
 /** The folder's manifest, checked against what a reporter writes (a ConfigError says what is wrong); undefined if none. */
@@ -164,7 +208,7 @@ function segment(dir: string, file: string, options: OutboxOptions, onDone: (kep
   return {
     name: file,
     read() {
-      const settled = new Set(existsSync(settledPath) ? readInside(dir, basename(settledPath)).split('\n') : []);
+      const settled = new Set(existsSync(settledPath) ? readInside(dir, file.replace(/\.ndjson$/, '.settled')).split('\n') : []);
       const { results, skipped } = parseSegment(readInside(dir, file));
       if (!said) skipped.forEach((s) => options.onSkipped?.(file, s));
       said = true;

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { ApiClient } from './api';
 import type { RunCreateBody } from './api-types';
 import { isoTime } from './clock';
-import type { Config, ConfigurationValue } from './config';
+import type { Config, ConfigurationValue, Project } from './config';
 
 /** One API call, sent and resent as the sending policy says (Delivery.call). */
 export type Call = <T>(request: (api: ApiClient, cancel: AbortSignal) => Promise<T>) => Promise<T>;
@@ -30,17 +30,18 @@ export interface RunPlan {
   mark?: string;
 }
 
-export function planRun(config: Config, startedAtMs: number, defaults: { title: string; description?: string }): RunPlan {
-  const { run } = config.testops;
+/** The run `project` (default: the one of `testops.*`) creates; the title and description default to `defaults`. */
+export function planRun(config: Config, startedAtMs: number, defaults: { title: string; description?: string }, project?: Project): RunPlan {
+  const { run, plan, environment } = project ?? { ...config.testops, environment: config.environment };
   return {
     title: run.title ?? defaults.title,
     description: run.description ?? defaults.description,
-    environment: config.environment,
-    planId: config.testops.plan.id,
+    environment,
+    planId: plan.id,
     tags: [...run.tags],
     configurations: [...config.testops.configurations.values],
     createConfigurations: config.testops.configurations.createIfNotExists,
-    externalLink: config.testops.run.externalLink && { ...config.testops.run.externalLink },
+    externalLink: run.externalLink && { ...run.externalLink },
     startTime: runStartTime(startedAtMs),
     mark: `qase-reporters:${randomUUID()}`,
   };

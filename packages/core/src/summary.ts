@@ -1,5 +1,7 @@
+import { relative } from 'node:path';
 import { cliCommand } from './command';
 import type { Mode } from './config';
+import type { ProjectReport } from './project-run';
 
 /** What `collector.end()` resolves with. */
 export interface UploadSummary {
@@ -21,11 +23,18 @@ export interface UploadSummary {
   folder?: string;
   /** The page showing a report or a dry run (`index.html` in its folder). */
   page?: string;
+  /** Mode testops_multi with several projects: each project's run; the counts above add theirs up. */
+  projects?: ProjectSummary[];
 }
 
+/** One project's line of the summary. */
+export type ProjectSummary = Pick<ProjectReport, 'project' | 'runId' | 'runUrl' | 'written' | 'delivered' | 'byStatus' | 'deliveredByStatus'>;
+
 export interface SummaryDetails {
-  /** Results written to the outbox (or the dry-run folder) after the status filter. */
+  /** Results written to the outbox (or the dry-run folder) after the status filter; a copy per project. */
   written: number;
+  /** Results the status filter left out. */
+  filtered: number;
   refused: number;
   /** Statuses of the results the API refused for good. */
   refusedByStatus: Record<string, number>;
@@ -39,15 +48,83 @@ export interface SummaryDetails {
   /** Title of the run this process creates (or, in a dry run, would create). */
   runTitle: string | undefined;
   publicUrl: string | undefined;
+  /** Several projects: each one's run title and public link, by project. */
+  projects?: Pick<ProjectReport, 'project' | 'runTitle' | 'publicUrl'>[];
   /** The folder relative to the working directory. */
   folder: string | undefined;
   /** The page showing a report or a dry run, relative to the working directory. */
   page: string | undefined;
 }
 
+/** What a session knows at its end besides what its projects' runs report. */
+export interface SessionFacts {
+  mode: Mode;
+  total: number;
+  filtered: number;
+  attachments: number;
+  attachmentBytes: number | undefined;
+  requests: number;
+  retries: number;
+  durationMs: number;
+  timedOut: boolean;
+  /** The folder kept (what was not delivered, or the dry run). */
+  folder: string | undefined;
+  page: string | undefined;
+  /** Paths are shown relative to it. */
+  cwd: string;
+}
+
+/** The summary of a session from what each project's run reports: one project's as before, several added up. */
+export function summarize(reports: readonly ProjectReport[], f: SessionFacts): { summary: UploadSummary; details: SummaryDetails } {
+  const one = reports.length === 1 ? reports[0] : undefined;
+  const sum = (pick: (r: ProjectReport) => number) => reports.reduce((n, r) => n + pick(r), 0);
+  const stopped = reports.map((r) => r.stoppedBy).filter((m) => m !== undefined);
+  const summary: UploadSummary = {
+    mode: f.mode,
+    total: f.total,
+    delivered: sum((r) => r.delivered),
+    byStatus: addUp(reports.map((r) => r.byStatus)),
+    deliveredByStatus: addUp(reports.map((r) => r.deliveredByStatus)),
+    requests: f.requests,
+    retries: f.retries,
+    durationMs: f.durationMs,
+    runId: one?.runId,
+    runUrl: one?.runUrl,
+    folder: f.folder,
+    page: f.page,
+    ...(one ? {} : {
+      projects: reports.map(({ project, runId, runUrl, written, delivered, byStatus, deliveredByStatus }) =>
+        ({ project, runId, runUrl, written, delivered, byStatus, deliveredByStatus })),
+    }),
+  };
+  const details: SummaryDetails = {
+    written: sum((r) => r.written),
+    filtered: f.filtered,
+    refused: sum((r) => r.refused),
+    refusedByStatus: addUp(reports.map((r) => r.refusedByStatus)),
+    attachments: f.attachments,
+    attachmentBytes: f.attachmentBytes,
+    timedOut: f.timedOut,
+    stoppedBy: stopped[0],
+    runTitle: one?.runTitle,
+    publicUrl: one?.publicUrl,
+    ...(one ? {} : { projects: reports.map(({ project, runTitle, publicUrl }) => ({ project, runTitle, publicUrl })) }),
+    folder: f.folder && relative(f.cwd, f.folder),
+    page: f.page && relative(f.cwd, f.page),
+  };
+  return { summary, details };
+}
+
+/** Counts by status, added up. */
+export function addUp(counts: readonly Record<string, number>[]): Record<string, number> {
+  const total: Record<string, number> = {};
+  for (const byStatus of counts) for (const [status, n] of Object.entries(byStatus)) total[status] = (total[status] ?? 0) + n;
+  return total;
+}
+
 /** The block printed at the end of a run: what was sent, where it went, and what to do about the rest. */
 export function formatSummary(s: UploadSummary, d: SummaryDetails): string[] {
-  const filtered = s.total - d.written;
+  const { filtered } = d;
   const counted = (byStatus: Record<string, number>) => `${statusList(byStatus)}${filtered > 0 ? `; ${filtered} left out by the status filter` : ''}`;
   const time = `${(s.durationMs / 1000).toFixed(1)} s`;
   const page = d.page ? `open ${d.page} to look at the results; ` : '';
@@ -65,15 +142,27 @@ export function formatSummary(s: UploadSummary, d: SummaryDetails): string[] {
         `${plural(s.delivered, 'result')} (${counted(s.byStatus)}) sent in ${plural(s.requests, 'request')}, ` +
         `with ${plural(d.attachments, 'attachment')} (${size(d.attachmentBytes ?? 0)}).`,
     ];
+    for (const p of s.projects ?? []) {
+      const title = d.projects?.find((q) => q.project === p.project)?.runTitle;
+      lines.push(`${p.project}: ${plural(p.written, 'result')} (${statusList(p.byStatus)})${title ? ` into a run "${title}" it would create` : ''}.`);
+    }
     if (d.folder) lines.push(`the request bodies and attachments are in ${d.folder}; ${page}send them with: ${cliCommand('upload', d.folder)}`);
     return lines;
   }
+  const to = s.projects ? ` to ${s.projects.length} projects` : s.runId !== undefined ? ` to run ${s.runId}` : '';
   const lines = [
-    `${s.delivered} of ${plural(d.written, 'result')} delivered${s.runId !== undefined ? ` to run ${s.runId}` : ''} ` +
+    `${s.delivered} of ${plural(d.written, 'result')} delivered${to} ` +
       `(${counted(s.deliveredByStatus)}) in ${plural(s.requests, 'request')}, ${plural(s.retries, 'retry', 'retries')}, ${time}.`,
   ];
   if (s.runUrl) lines.push(`run: ${s.runUrl}`);
   if (d.publicUrl) lines.push(`public report: ${d.publicUrl}`);
+  // One line per project: what went there, and where to see it.
+  for (const p of s.projects ?? []) {
+    const run = p.runId === undefined ? ', no run' : ` to run ${p.runId}${p.runUrl ? `: ${p.runUrl}` : ''}`;
+    lines.push(`${p.project}: ${p.delivered} of ${plural(p.written, 'result')} delivered${run}`);
+    const publicUrl = d.projects?.find((q) => q.project === p.project)?.publicUrl;
+    if (publicUrl) lines.push(`${p.project} public report: ${publicUrl}`);
+  }
   if (d.refused > 0) lines.push(`${plural(d.refused, 'result was', 'results were')} refused by the API (named above) and will not be sent.`);
   const left = d.written - s.delivered - d.refused;
   if (left > 0 && d.folder) {

@@ -4,16 +4,33 @@ import type { ResultBody } from './api-types';
 import type { Config } from './config';
 import { defaultRunText } from './ci';
 import { wallClockMs } from './clock';
-import { createDelivery } from './delivery';
+import { createConfiguredSender, createDelivery, type Delivery } from './delivery';
 import { ConfigError } from './errors';
-import { resultProblem } from './folder-schema';
+import { projectsOf, resultProblem, withRun } from './folder-schema';
 import { openOutbox, readInside, readManifest, type Segment } from './outbox';
 import type { Output } from './output';
 import { isReportFolder } from './report/read';
 import { reportSource } from './report/upload';
 import { planRun, runUrl } from './run';
+import type { Sender } from './upload/sender';
+
+/** What was sent of one project's results in a folder. */
+export interface ProjectUpload {
+  project: string;
+  runId: number | undefined;
+  runUrl: string | undefined;
+  /** Distinct results found for the project that still needed sending. */
+  total: number;
+  delivered: number;
+  refused: number;
+  /** The folder asks for the run to be completed once everything is in. */
+  completes: boolean;
+  completed: boolean;
+  stoppedBy: string | undefined;
+}
 
 export interface FolderUpload {
+  /** The run of a folder of one project; undefined for several (see `projects`). */
   runId: number | undefined;
   runUrl: string | undefined;
   /** Distinct results found in the folder that still needed sending. */
@@ -22,18 +39,23 @@ export interface FolderUpload {
   refused: number;
   /** Lines or entries that are not results a reporter writes (cut short, damaged, crafted): never sent. */
   skipped: number;
+  /** Every run the folder asks to complete was completed. */
   completed: boolean;
   requests: number;
   retries: number;
   /** The error that stopped sending, if one did. */
   stoppedBy: string | undefined;
+  /** Each project of the folder (one for a folder of one project). */
+  projects: ProjectUpload[];
 }
 
 /**
  * Sends what a reporter left on disk: an outbox (undelivered results of an interrupted or offline run), a dry-run
  * folder (its request bodies) or a Qase Report (ours or an official reporter's; the manifest recording its run is
- * added to it). Same pipeline as the reporters, same result ids, so sending a folder twice stores nothing twice. Creates the run the folder describes if it has none yet (and records its id in the folder), and
- * completes it once everything is delivered when the folder says so.
+ * added to it). Same pipeline as the reporters, same result ids, so sending a folder twice stores nothing twice.
+ * Each project of the folder goes to its own run: the one the folder names, else the one configured for it
+ * (`QASE_TESTOPS_RUN_ID`, or in mode testops_multi `QASE_TESTOPS_MULTI_RUN_IDS`), else a run it creates (and
+ * records in the folder) and completes once everything is delivered when the folder says so.
  *
  * The folder is untrusted input (a CI artifact, possibly from a pull request): the manifest and every result are
  * checked before use, attachments are read only from inside the folder, and the folder is locked while it is sent,
@@ -54,68 +76,95 @@ export async function uploadFolder(dir: string, config: Config, context: { outpu
     output.warn(`${where}: ${why}.`);
   };
   const outbox = openOutbox(dir, { onSkipped: (file, s) => skip(file, s.count, s.why) });
+  // Run by the CLI, where nothing else keeps the process alive while a resend waits. One sender per token: the
+  // API's rate limit is per token.
+  const senders = new Map<string, Sender>();
+  const deliveries: Delivery[] = [];
   try {
     // Read again under the lock: another upload may have created the run, or sent everything, meanwhile.
     const source = report ? reportSource(dir, config, output.warn) : undefined;
-    const manifest = readManifest(dir) ?? source?.manifest;
+    let manifest = readManifest(dir) ?? source?.manifest;
     if (!manifest) {
       outbox.removeIfEmpty();
       throw new ConfigError(`${dir} was sent by another upload meanwhile; nothing is left in it.`);
     }
-    const project = config.testops.project!;
-    // Run by the CLI, where nothing else keeps the process alive while a resend waits.
-    const delivery = createDelivery({ config, folder: dir, output, env: context.env, keepAlive: true });
-    try {
-      delivery.runId = config.testops.run.id ?? manifest.run.id;
+    // A result id seen in an earlier segment or request file: the API stores it once, so it is sent and counted once.
+    const seen = new Set<string>();
+    const distinct = (where: string, results: readonly ResultBody[]): ResultBody[] => {
+      const fresh = results.filter((r) => !seen.has(r.id) && Boolean(seen.add(r.id)));
+      if (fresh.length < results.length) {
+        skip(where, 0, `${results.length - fresh.length} results repeat a result id already sent from this folder; each is sent and counted once`);
+      }
+      return fresh;
+    };
+    const projects: ProjectUpload[] = [];
+    for (const [index, folderProject] of projectsOf(manifest).entries()) {
+      const code = folderProject.code ?? config.testops.project!;
+      const target = config.projects.find((p) => p.code === code);
+      const token = target?.token ?? config.testops.api.token;
+      const key = token ?? '';
+      if (!senders.has(key)) senders.set(key, createConfiguredSender(config, output, { keepAlive: true }));
+      const delivery = createDelivery({ config, folder: dir, output, env: context.env, project: { code, token }, sender: senders.get(key) });
+      deliveries.push(delivery);
+      // The run configured for this project wins over the folder's: QASE_TESTOPS_RUN_ID, or per project in mode testops_multi.
+      const given = config.testopsMulti ? target?.run : config.testops.run;
+      delivery.runId = given?.id ?? folderProject.run.id;
       if (delivery.runId === undefined) {
-        const plan = manifest.run.create ?? planRun(config, wallClockMs(), defaultRunText(context.env, wallClockMs()));
+        const plan = folderProject.run.create ?? planRun(config, wallClockMs(), defaultRunText(context.env, wallClockMs()), target);
         if ((await delivery.openRun(plan)) !== undefined) {
           // Recorded at once, so a second upload of this folder goes to the same run and its result ids match.
-          outbox.writeManifest({ ...manifest, run: { ...manifest.run, id: delivery.runId, create: undefined } });
+          manifest = withRun(manifest, index, { ...folderProject.run, id: delivery.runId, create: undefined });
+          outbox.writeManifest(manifest);
         }
       }
-      // A result id seen in an earlier segment or request file: the API stores it once, so it is sent and counted once.
-      const seen = new Set<string>();
-      const distinct = (where: string, results: readonly ResultBody[]): ResultBody[] => {
-        const fresh = results.filter((r) => !seen.has(r.id) && Boolean(seen.add(r.id)));
-        if (fresh.length < results.length) {
-          skip(where, 0, `${results.length - fresh.length} results repeat a result id already sent from this folder; each is sent and counted once`);
-        }
-        return fresh;
-      };
       let total = 0;
       let done = delivery.runId !== undefined && delivery.ready();
-      for (const segment of outbox.takeSealed(Infinity)) {
+      for (const segment of outbox.queue(folderProject.subfolder).takeSealed(Infinity)) {
         const results = distinct(segment.name, segment.read());
         total += results.length;
         if (done) done = await delivery.deliverSegment(onlyThese(segment, results));
       }
-      for (const { name, results } of source ? reportChunks(source.chunks()) : readRequests(dir, skip)) {
+      const requests = source ? reportChunks(source.chunks()) : readRequests(dir, join('requests', folderProject.subfolder), skip);
+      for (const { name, results } of requests) {
         const fresh = distinct(name, results);
         total += fresh.length;
         if (done) done = await delivery.deliver(fresh, () => undefined);
       }
-      const complete = done && (config.testops.run.id === undefined ? manifest.run.complete : config.testops.run.complete);
-      const completed = complete ? await delivery.completeRun() : false;
-      // A delivered outbox goes; a dry run or a report stays, to be looked at.
-      if (!report && !existsSync(join(dir, 'requests'))) outbox.removeIfEmpty();
+      const completes = given?.id === undefined ? folderProject.run.complete : given.complete;
+      const completed = done && completes ? await delivery.completeRun() : false;
       const counts = delivery.counts();
-      return {
+      projects.push({
+        project: code,
         runId: delivery.runId,
-        runUrl: delivery.runId === undefined ? undefined : runUrl(config.testops.api.appUrl, project, delivery.runId),
+        runUrl: delivery.runId === undefined ? undefined : runUrl(config.testops.api.appUrl, code, delivery.runId),
         total,
         delivered: counts.delivered,
         refused: counts.refused,
-        skipped,
+        completes,
         completed,
-        requests: counts.requests,
-        retries: counts.retries,
         stoppedBy: delivery.fatal()?.message,
-      };
-    } finally {
-      delivery.close();
+      });
     }
+    // A delivered outbox goes; a dry run or a report stays, to be looked at.
+    if (!report && !existsSync(join(dir, 'requests'))) outbox.removeIfEmpty();
+    const stats = [...senders.values()].map((sender) => sender.stats());
+    const one = projects.length === 1 ? projects[0] : undefined;
+    const sum = (pick: (p: ProjectUpload) => number) => projects.reduce((n, p) => n + pick(p), 0);
+    return {
+      runId: one?.runId,
+      runUrl: one?.runUrl,
+      total: sum((p) => p.total),
+      delivered: sum((p) => p.delivered),
+      refused: sum((p) => p.refused),
+      skipped,
+      completed: projects.every((p) => p.completed || !p.completes),
+      requests: stats.reduce((n, s) => n + s.requests, 0),
+      retries: stats.reduce((n, s) => n + s.retries, 0),
+      stoppedBy: projects.find((p) => p.stoppedBy !== undefined)?.stoppedBy,
+      projects,
+    };
   } finally {
+    for (const delivery of deliveries) delivery.close();
     outbox.release();
   }
 }
@@ -134,16 +183,18 @@ function* reportChunks(chunks: Iterable<ResultBody[]>): Generator<{ name: string
  * The request bodies of a dry run, in the order they were written, one file in memory at a time. An entry that is
  * not a result a reporter writes is skipped and said, never sent.
  */
-export function* readRequests(dir: string, skip: (where: string, count: number, why: string) => void): Generator<{ name: string; results: ResultBody[] }> {
-  const folder = join(dir, 'requests');
+export function* readRequests(
+  dir: string, requests: string, skip: (where: string, count: number, why: string) => void,
+): Generator<{ name: string; results: ResultBody[] }> {
+  const folder = join(dir, requests);
   if (!existsSync(folder)) return;
   // Not even the names of another folder's files are listed (they would be printed below).
   if (!realpathSync(folder).startsWith(realpathSync(dir) + sep)) {
-    skip('requests', 1, 'it is a symbolic link out of the folder, so nothing in it is read or sent');
+    skip(requests, 1, 'it is a symbolic link out of the folder, so nothing in it is read or sent');
     return;
   }
   for (const file of readdirSync(folder).filter((n) => n.endsWith('.json')).sort()) {
-    const name = `requests/${file}`;
+    const name = `${requests}/${file}`;
     let text: string;
     try {
       text = readInside(dir, name);

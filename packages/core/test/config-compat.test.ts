@@ -90,7 +90,7 @@ describe('configurations the official reporters document', () => {
   ])('$case uploads, with no warning but what we do instead', ({ options = {}, file, env = {} }) => {
     const config = resolveConfig(options, env, file);
     expect(config.mode).toBe(file?.mode === 'report' ? 'report' : 'testops');
-    expect(config.warnings.filter((line) => !line.startsWith('mode testops_multi'))).toEqual([]);
+    expect(config.warnings).toEqual([]);
   });
 });
 
@@ -168,7 +168,7 @@ describe('unknown keys', () => {
     {
       case: 'a key inside a multi-project entry',
       file: { mode: 'testops_multi', testops_multi: { projects: [{ code: 'PROJ1', runn: {} }] } },
-      warning: 'Unknown option runn of project 1 of testops_multi.projects in qase.config.json is ignored; known: code, run, plan, environment.',
+      warning: 'Unknown option runn of project 1 of testops_multi.projects in qase.config.json is ignored; known: code, run, plan, environment, api.',
     },
     {
       case: 'a status mapping from a name that is no status keeps the rest of the mapping',
@@ -183,8 +183,7 @@ describe('unknown keys', () => {
     },
   ])('$case', ({ options = {}, file, warning }) => {
     const config = resolveConfig(options, READY, file);
-    const ours = config.warnings.filter((line) => !line.startsWith('mode testops_multi'));
-    expect([ours, config.mode]).toEqual([[warning], 'testops']);
+    expect([config.warnings, config.mode]).toEqual([[warning], 'testops']);
   });
 
   it.each([
@@ -231,41 +230,67 @@ describe('the merged configuration is validated, never a source alone', () => {
   });
 });
 
-describe('mode testops_multi, until multi-project reporting exists', () => {
+describe('mode testops_multi', () => {
   const multi = {
     mode: 'testops_multi',
+    testops: { run: { title: 'Shared', tags: ['s'] } },
     testops_multi: {
       default_project: 'PROJ2',
       projects: [
         { code: 'PROJ1', run: { title: 'One' } },
-        { code: 'PROJ2', run: { title: 'Two', id: 7, tags: ['x'] }, plan: { id: 3 }, environment: 'production' },
+        { code: 'PROJ2', run: { title: 'Two', id: 7, tags: ['x'] }, plan: { id: 3 }, environment: 'production', api: { token: 'own-token' } },
       ],
     },
   };
 
-  it('sends everything to the default project, with its run, plan and environment, and says so once', () => {
+  it('keeps the default project as testops.project, with its run, plan and environment, for what needs one project', () => {
     const config = resolveConfig({}, { QASE_TESTOPS_API_TOKEN: TOKEN }, multi);
     expect(config.mode).toBe('testops');
     expect(config.testops.project).toBe('PROJ2');
     expect(config.testops.run).toMatchObject({ id: 7, title: 'Two', tags: ['x'], complete: false });
     expect([config.testops.plan.id, config.environment]).toEqual([3, 'production']);
-    expect(config.warnings).toEqual([
-      'mode testops_multi: every result goes to the default project PROJ2, not to the other project: multi-project reporting is not supported yet.',
+    expect(config.warnings).toEqual([]);
+  });
+
+  it('carries every project, its own settings first, then the shared ones', () => {
+    const config = resolveConfig({}, { QASE_TESTOPS_API_TOKEN: TOKEN }, multi);
+    expect(config.testopsMulti?.defaultProject).toBe('PROJ2');
+    expect(config.projects.map((p) => [p.code, p.token, p.run.title, p.run.tags, p.run.id, p.run.complete, p.plan.id, p.environment])).toEqual([
+      ['PROJ1', TOKEN, 'One', ['s'], undefined, true, undefined, undefined],
+      ['PROJ2', 'own-token', 'Two', ['x'], 7, false, 3, 'production'],
     ]);
   });
 
-  it('carries every project, typed, for multi-project reporting', () => {
-    const config = resolveConfig({}, { QASE_TESTOPS_API_TOKEN: TOKEN }, multi);
-    expect(config.testopsMulti?.defaultProject).toBe('PROJ2');
-    expect(config.testopsMulti?.projects.map((p) => [p.code, p.run.title, p.plan.id, p.environment])).toEqual([
-      ['PROJ1', 'One', undefined, undefined],
-      ['PROJ2', 'Two', 3, 'production'],
+  it('needs no shared token when every project has its own, and masks each in messages', () => {
+    const own = { mode: 'testops_multi', testops_multi: { projects: [{ code: 'PROJ1', api: { token: 'secret-one' } }, { code: 'PROJ2', api: { token: 'secret-two' } }] } };
+    expect(resolveConfig({}, {}, own).projects.map((p) => p.token)).toEqual(['secret-one', 'secret-two']);
+    const half = { mode: 'testops_multi', testops_multi: { projects: [{ code: 'PROJ1', api: { token: 'secret-one' } }, { code: 'PROJ2' }] } };
+    expect(() => resolveConfig({}, {}, half)).toThrowError(/QASE_TESTOPS_API_TOKEN is not set/);
+    // A project's token pasted into the wrong field is not quoted back.
+    const pasted = { mode: 'testops_multi', testops_multi: { default_project: 'SECRET1', projects: [{ code: 'PROJ1', api: { token: 'SECRET1' } }] } };
+    expect(() => resolveConfig({}, {}, pasted)).toThrowError('testops_multi.default_project is "***", which is not one of testops_multi.projects (PROJ1).');
+  });
+
+  it('takes each project\'s run from QASE_TESTOPS_MULTI_RUN_IDS, over projects[].run.id, and never from QASE_TESTOPS_RUN_ID', () => {
+    const env = { QASE_TESTOPS_API_TOKEN: TOKEN, QASE_TESTOPS_MULTI_RUN_IDS: 'PROJ1:12, PROJ2:34,OTHER:5', QASE_TESTOPS_RUN_ID: '99' };
+    const config = resolveConfig({}, env, multi);
+    expect(config.projects.map((p) => [p.code, p.run.id, p.run.complete])).toEqual([['PROJ1', 12, false], ['PROJ2', 34, false]]);
+    expect(config.warnings).toEqual([
+      'QASE_TESTOPS_MULTI_RUN_IDS (testops_multi.run_ids) names project OTHER, which is not one of testops_multi.projects; its run id is not used.',
+      'QASE_TESTOPS_RUN_ID (testops.run.id) is not used in mode testops_multi, where each project has a run of its own; set ' +
+        'QASE_TESTOPS_MULTI_RUN_IDS=PROJ1:12,PROJ2:34 (what qase-reporters run create prints) or testops_multi.projects[].run.id.',
     ]);
+    expect(() => resolveConfig({}, { ...env, QASE_TESTOPS_MULTI_RUN_IDS: 'PROJ1=12' }, multi)).toThrowError(/each entry is CODE:RUN_ID/);
   });
 
   it('takes the first project when no default is named', () => {
     const config = resolveConfig({}, { QASE_TESTOPS_API_TOKEN: TOKEN }, { mode: 'testops_multi', testops_multi: { projects: [{ code: 'PROJ1' }] } });
-    expect([config.testops.project, config.warnings]).toEqual(['PROJ1', ['mode testops_multi: every result goes to the default project PROJ1.']]);
+    expect([config.testops.project, config.warnings]).toEqual(['PROJ1', []]);
+  });
+
+  it('is read by a dry run, so the dry run shows each project\'s requests', () => {
+    const config = resolveConfig({}, { QASE_MODE: 'dry-run' }, { ...multi, mode: undefined });
+    expect([config.mode, config.projects.map((p) => p.code)]).toEqual(['dry-run', ['PROJ1', 'PROJ2']]);
   });
 
   it('without a testops_multi section uploads to testops.project, saying so', () => {

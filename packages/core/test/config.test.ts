@@ -58,6 +58,13 @@ describe('resolveConfig defaults', () => {
         maxConcurrentRequests: 3,
       },
       testopsMulti: undefined,
+      projects: [{
+        code: '',
+        token: undefined,
+        run: { id: undefined, title: undefined, description: undefined, complete: true, tags: [], externalLink: undefined },
+        plan: { id: undefined },
+        environment: undefined,
+      }],
       profilers: [],
       networkProfiler: { skipDomains: [], trackOnFail: true },
       framework: {
@@ -290,6 +297,14 @@ const spellings: Spelling[] = [
   {
     path: 'testops_multi.projects',
     value: [{ code: 'DEMO' }],
+    read: (c) => c.testopsMulti,
+    expected: undefined,
+  },
+  {
+    path: 'testops_multi.run_ids',
+    env: 'QASE_TESTOPS_MULTI_RUN_IDS',
+    envText: 'DEMO:5',
+    value: { DEMO: 5 },
     read: (c) => c.testopsMulti,
     expected: undefined,
   },

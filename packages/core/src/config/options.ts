@@ -12,6 +12,7 @@ import {
   projects,
   QASE_CLOUD,
   RUN_ID,
+  runIds,
   secret,
   statusMapping,
   text,
@@ -38,7 +39,7 @@ export interface Option<T> {
   readonly merge?: true;
 }
 
-/** The spellings of `mode` and `fallback`. `testops_multi` is read as `testops` until multi-project mode exists. */
+/** The spellings of `mode` and `fallback`. */
 export type ModeName = 'testops' | 'testops_multi' | 'report' | 'dry-run' | 'off';
 const modes = oneOf<ModeName>({ testops: 'testops', testops_multi: 'testops_multi', report: 'report', 'dry-run': 'dry-run', off: 'off' });
 
@@ -52,7 +53,7 @@ export const OPTIONS = {
     env: 'QASE_MODE',
     kind: modes,
     defaultText: '`testops` when a token and a project are set, else `off`',
-    description: '`testops` uploads; `report` writes a local Qase Report; `dry-run` writes the request bodies that would be sent; `off` does nothing. `testops_multi` sends to the default project for now.',
+    description: '`testops` uploads; `report` writes a local Qase Report; `dry-run` writes the request bodies that would be sent; `off` does nothing; `testops_multi` uploads to several projects (`testops_multi`).',
   },
   fallback: {
     env: 'QASE_FALLBACK',
@@ -214,11 +215,17 @@ export const OPTIONS = {
   'testops_multi.default_project': {
     kind: projectCode,
     defaultText: 'the first of `projects`',
-    description: 'With `mode: testops_multi`: the project results go to (for now, all of them).',
+    description: 'With `mode: testops_multi`: the project of results that name no project.',
   },
   'testops_multi.projects': {
     kind: projects,
-    description: 'With `mode: testops_multi`: the projects, each with its `code`, `run`, `plan` and `environment`.',
+    description: 'With `mode: testops_multi`: the projects, each with its `code`, `run`, `plan`, `environment` and, if not the shared one, `api.token`.',
+  },
+  'testops_multi.run_ids': {
+    env: 'QASE_TESTOPS_MULTI_RUN_IDS',
+    kind: runIds,
+    ours: true,
+    description: 'With `mode: testops_multi`: an existing run per project (what `qase-reporters run create` prints), for shards; wins over `projects[].run.id`.',
   },
   profilers: {
     kind: listOf(['network'] as const),

@@ -340,11 +340,13 @@ export interface MultiProject {
   };
   readonly plan: { readonly id: number | undefined };
   readonly environment: string | undefined;
+  /** The project's own token (the official docs' `api.token`); else `testops.api.token`. */
+  readonly api: { readonly token: string | undefined };
 }
 
 export const RUN_ID = whole(1, Infinity, "Set it to the id of an existing run (the number in the run's URL), or remove it to create a new run.");
 export const PLAN_ID = whole(1, Infinity, "Set it to the id of a test plan (the number in the plan's URL), or remove it.");
-const PROJECT_KEYS = ['code', 'run', 'plan', 'environment'];
+const PROJECT_KEYS = ['code', 'run', 'plan', 'environment', 'api'];
 const RUN_KEYS = ['id', 'title', 'description', 'complete', 'tags', 'externalLink'];
 
 export const projects: Kind<readonly MultiProject[]> = {
@@ -372,6 +374,7 @@ export const projects: Kind<readonly MultiProject[]> = {
       unknown(item, '', PROJECT_KEYS);
       const run = section('run', RUN_KEYS);
       const plan = section('plan', ['id']);
+      const api = section('api', ['token']);
       const read = <T>(kind: Kind<T>, raw: unknown, path: string): T | undefined =>
         raw === undefined || raw === null ? undefined : kind.fromValue(raw, at(path), warn);
       return {
@@ -386,7 +389,28 @@ export const projects: Kind<readonly MultiProject[]> = {
         },
         plan: { id: read(PLAN_ID, plan.id, 'plan.id') },
         environment: read(text, item.environment, 'environment'),
+        api: { token: read(secret, api.token, 'api.token')?.trim() || undefined },
       };
     });
+  },
+};
+
+/** `PROJ1:12,PROJ2:34`: the run of each project, for shards of mode testops_multi (what `run create` prints). */
+export const runIds: Kind<Readonly<Record<string, number>>> = {
+  values: '`{ "PROJ1": 12, "PROJ2": 34 }`',
+  envValues: '`PROJ1:12,PROJ2:34`',
+  fromEnv(value, where, warn) {
+    const ids: Record<string, number> = {};
+    for (const pair of splitList(value)) {
+      const [code = '', id = ''] = pair.split(':').map((part) => part.trim());
+      if (!pair.includes(':')) fail(`${where} has ${quote(pair)}; each entry is CODE:RUN_ID, as in PROJ1:12,PROJ2:34.`);
+      ids[projectCode.fromEnv(code, `the project code ${quote(code)} in ${where}`, warn)] = RUN_ID.fromEnv(id, `the run id of ${code} in ${where}`, warn);
+    }
+    return ids;
+  },
+  fromValue(value, where, warn) {
+    if (!isObject(value)) return fail(`${where} must be an object like { "PROJ1": 12 }, got ${describe(value)}.`);
+    return Object.fromEntries(Object.entries(value).map(([code, id]) =>
+      [projectCode.fromValue(code, `the project code ${quote(code)} in ${where}`, warn), RUN_ID.fromValue(id, `${code} in ${where}`, warn)]));
   },
 };

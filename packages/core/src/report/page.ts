@@ -3,6 +3,7 @@ import { basename, join, relative, sep } from 'node:path';
 import type { ResultBody, StepBody } from '../api-types';
 import { contentTypeOf, folderFileOf, isAttachmentRef } from '../attachments';
 import { ConfigError } from '../errors';
+import { projectsOf, type FolderProject } from '../folder-schema';
 import { readManifest } from '../outbox';
 import { readRequests } from '../upload-folder';
 import { PAGE_TEMPLATE } from './page-template';
@@ -84,12 +85,17 @@ export function readPageData(dir: string): PageData {
     throw new ConfigError(`${dir} holds no report (run.json) and no dry run (manifest.json). ` +
       'Pass the folder a report or a dry run wrote: build/qase-report or qase-dry-run.');
   }
+  const projects = projectsOf(manifest);
+  // Several projects: each one's results under its code, as the first suite.
+  const resultsOf = ({ code, subfolder }: FolderProject) => [...readRequests(dir, join('requests', subfolder), () => undefined)]
+    .flatMap((request) => request.results).map(toPage)
+    .map((result) => (projects.length > 1 ? { ...result, suites: [code!, ...result.suites] } : result));
   return {
-    title: manifest.run.create?.title ?? 'Dry run',
+    title: projects.length > 1 ? `Dry run: ${projects.map((p) => p.code).join(', ')}` : projects[0]!.run.create?.title ?? 'Dry run',
     kind: 'dry run',
     startMs: Date.parse(manifest.createdAt) || undefined,
     durationMs: undefined,
-    results: [...readRequests(dir, () => undefined)].flatMap((request) => request.results).map(toPage),
+    results: projects.flatMap(resultsOf),
   };
 }
 

@@ -72,6 +72,7 @@ export function createReportSession(config: Config, framework: string, cwd: stri
     }
     const details = {
       written,
+      filtered: total - written,
       refused: 0,
       refusedByStatus: {},
       attachments,

@@ -84,7 +84,10 @@ describe('checkManifest', () => {
     ['a plan id of the wrong type', manifest({ create: { ...plan, planId: '3' } }), /run\.create\.planId is "3"/],
     ['a start time of another form', manifest({ create: { ...plan, startTime: 'now' } }), /run\.create\.startTime is "now"/],
     ['complete missing', { ...manifest({}), run: {} }, /run\.complete is missing/],
-    ['another version', { ...manifest({ id: 1 }), version: 2 }, /version is 2; this version of qase-reporters reads version 1/],
+    ['another version', { ...manifest({ id: 1 }), version: 3 }, /version is 3; this version of qase-reporters reads versions 1 and 2/],
+    ['a version 2 without projects', { ...manifest({ id: 1 }), version: 2 }, /projects is missing/],
+    ['a project named twice', { version: 2, framework: 'jest', createdAt: 'x', projects: [{ code: 'P1', run: { complete: true } }, { code: 'P1', run: { complete: true } }] }, /projects must name each project once/],
+    ['a project code that is a path in version 2', { version: 2, framework: 'jest', createdAt: 'x', projects: [{ code: '../P1', run: { complete: true } }] }, /projects\[0\]\.code is "\.\.\/P1", which is not of the right form/],
     ['a list', [], /the value is \[\], not an object/],
   ])('refuses %s in one line naming the field', (_name, value, why) => {
     expect(() => checkManifest(value)).toThrowError(why);

@@ -148,10 +148,11 @@ describe('sending on a fake clock', () => {
     delivery.runId = undefined;
     const dir = mkdtempSync(join(tmpdir(), 'qase-fake-clock-'));
     try {
-      const outbox = openOutbox(dir);
+      const outbox = openOutbox(dir).queue('');
       const plan = { title: 'run', tags: [], configurations: [], createConfigurations: false, startTime: '2026-08-20 12:00:00' } as RunPlan;
       let created = 0;
-      const sender = createOutboxSender({ delivery, outbox, maxInFlight: 1, needsRun: true, plan: () => plan, onRunCreated: () => created++ });
+      const lane = { queue: outbox, delivery, plan: () => plan, onRunCreated: () => created++ };
+      const sender = createOutboxSender({ lanes: [lane], maxInFlight: 1, needsRun: true });
       for (const result of results(4)) {
         outbox.append(result);
         if (outbox.openCount() === 2) outbox.seal();
