@@ -28,6 +28,8 @@ export interface TranslateOptions {
   markAsFlaky: boolean;
   /** stdout and stderr of the attempt, when `captureLogs` is on. */
   logs?: string;
+  /** Tells the user about an annotation that could not be read. */
+  warn?: (message: string) => void;
 }
 
 /**
@@ -51,7 +53,7 @@ export function toTestResult(test: TestCase, attempt: Attempt, options: Translat
   // Before Playwright 1.52 an attempt has no annotations of its own: the test's include those added at run time.
   const annotations = (attempt as Partial<Attempt>).annotations ?? test.annotations;
   const annotatedIds = annotatedCaseIds(annotations);
-  const mapped = mergeProjects(mergeProjects(projects, annotatedProjects(annotations)), metadata.projects);
+  const mapped = mergeProjects(mergeProjects(projects, annotatedProjects(annotations, options.warn)), metadata.projects);
   const status = toStatus(test.expectedStatus, attempt);
   const startTimeMs = attempt.startTime.getTime();
   const durationMs = Math.max(0, attempt.duration);
@@ -168,23 +170,27 @@ function annotatedCaseIds(annotations: readonly Annotation[]): number[] {
 }
 
 /**
- * `{ type: 'QaseProjects', description: '{"PROJ1":[1,2]}' }`: case ids per project, as JSON. As in the official
- * reporter, a description that is not such JSON is passed over; ids that are not positive whole numbers are left out.
+ * `{ type: 'QaseProjects', description: '{"PROJ1":[1,2]}' }`: case ids per project, as JSON. A description that is not
+ * such JSON is passed over with a warning (the official reporter passes it over silently); ids that are not positive
+ * whole numbers are left out.
  */
-function annotatedProjects(annotations: readonly Annotation[]): Record<string, number[]> {
+function annotatedProjects(annotations: readonly Annotation[], warn?: (message: string) => void): Record<string, number[]> {
   return annotations
     .filter((a) => a.type.toLowerCase() === PROJECTS_ANNOTATION && a.description !== undefined)
-    .reduce<Record<string, number[]>>((projects, a) => mergeProjects(projects, parseProjectsJson(a.description ?? '')), {});
+    .reduce<Record<string, number[]>>((projects, a) => mergeProjects(projects, parseProjectsJson(a.description ?? '', warn)), {});
 }
 
-function parseProjectsJson(text: string): Record<string, number[]> {
+function parseProjectsJson(text: string, warn?: (message: string) => void): Record<string, number[]> {
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
   } catch {
+    parsed = undefined;
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    warn?.(`the QaseProjects annotation ${JSON.stringify(text)} is not a mapping like {"PROJ1":[1,2]} and was ignored.`);
     return {};
   }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return {};
   const projects: Record<string, number[]> = {};
   for (const [code, ids] of Object.entries(parsed)) {
     const valid = (Array.isArray(ids) ? ids : [ids]).map(Number).filter((id) => Number.isSafeInteger(id) && id > 0);

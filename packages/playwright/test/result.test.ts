@@ -136,6 +136,7 @@ describe('toTestResult', () => {
   });
 
   it('links case ids per project from title markers, QaseProjects annotations and qase.projects(), each once', () => {
+    const warnings: string[] = [];
     const result = toTestResult(
       testCase({ title: 'logs in (Qase PROJ1: 1) (Qase ID: 7)' }),
       attempt({
@@ -145,9 +146,10 @@ describe('toTestResult', () => {
         ],
         attachments: [metadata({ projects: { PROJ3: [4] } }), metadata({ projects: { PROJ2: [3, 5] } })],
       }),
-      { markAsFlaky: false },
+      { markAsFlaky: false, warn: (message) => warnings.push(message) },
     );
     expect(result).toMatchObject({ title: 'logs in', caseIds: [7], projects: { PROJ1: [1, 2], PROJ2: [3, 5], PROJ3: [4] } });
+    expect(warnings).toEqual(['the QaseProjects annotation "not json" is not a mapping like {"PROJ1":[1,2]} and was ignored.']);
   });
 
   it('signs a test that names cases per project without case ids, as the official reporter does', () => {
