@@ -61,7 +61,8 @@ interface Framework {
 // Jest: `qase.projects(mapping, title)`, `qase.projects(mapping)` called in a test (from Jest's workers), `qase(id, title)`.
 const JEST: Framework = {
   name: 'jest',
-  command: [bin('jest'), []],
+  // Two workers: on two cores Jest would run the files in band, in its own process.
+  command: [bin('jest'), ['--maxWorkers=2']],
   files: {
     'jest.config.js': "module.exports = { reporters: ['default', '@qase-reporters/jest'], transform: {}, testMatch: ['**/*.test.js'], cacheDirectory: '.jest-cache' };\n",
     'a.test.js': `
@@ -74,7 +75,7 @@ test('one', () => {
 test(qase(5, 'legacy'), () => {});
 test('none', () => {});
 `,
-    // A second file, so Jest runs the tests in worker processes (a fresh cache has no timings to run them in band).
+    // A second file, so Jest runs the tests in worker processes (a fresh cache has no timings that would keep them in band).
     'b.test.js': `
 const { qase } = require('@qase-reporters/jest');
 
