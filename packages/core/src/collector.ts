@@ -224,8 +224,11 @@ function createSession(config: Config, framework: string, cwd: string, env: Node
     try {
       if (!started) startRun();
       seal();
-      await sender.flush();
-      const reports = await Promise.all(runs.map((run) => run.finish(timedOut)));
+      // Each project's run is completed as soon as its own results are all delivered.
+      const reports = await Promise.all(runs.map(async (run) => {
+        await sender.flush(run);
+        return run.finish(timedOut);
+      }));
       const kept = dryRun || !outbox.removeIfEmpty();
       if (!kept) removeEmptyParents(folder, cwd);
       const page = dryRun ? writeDryRunPage(folder, output) : undefined;

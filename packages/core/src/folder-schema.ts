@@ -11,6 +11,11 @@ export interface ManifestRun {
   create?: RunPlan;
   /** Complete the run once everything in the folder is delivered. */
   complete: boolean;
+  /**
+   * It was completed (its results all delivered) while other projects' results stayed in the folder: an upload
+   * sends it nothing and does not complete it again.
+   */
+  completed?: boolean;
 }
 
 /**
@@ -145,6 +150,7 @@ const run: Schema = {
   properties: {
     id: { type: 'id' },
     complete: { type: 'boolean' },
+    completed: { type: 'boolean' },
     create: {
       type: 'object',
       properties: {

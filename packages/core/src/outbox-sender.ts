@@ -20,10 +20,11 @@ export interface OutboxSender {
    */
   pump(): void;
   /**
-   * Waits for everything in flight. Then, after a cool-down (the API unavailable through every retry), which the end
-   * of a run cannot wait out, one quick request asks whether the API is back; if it is, sending resumes.
+   * Waits for everything of `lane` in flight. Then, after a cool-down (the API unavailable through every retry),
+   * which the end of a run cannot wait out, one quick request asks whether the API is back; if it is, sending
+   * resumes. Each project is flushed on its own, so one whose API is away does not hold back the others' ends.
    */
-  flush(): Promise<void>;
+  flush(lane: Lane): Promise<void>;
 }
 
 export interface OutboxSenderOptions {
@@ -35,7 +36,8 @@ export interface OutboxSenderOptions {
 }
 
 export function createOutboxSender({ lanes, maxInFlight, needsRun }: OutboxSenderOptions): OutboxSender {
-  const active = new Set<Promise<unknown>>();
+  // Each segment in flight, and whose it is.
+  const active = new Map<Promise<unknown>, Lane>();
   const creating = new Map<Lane, Promise<unknown>>();
 
   // A project without its run yet: (re)create it once results wait for it (after a failed try, once the cool-down
@@ -68,28 +70,33 @@ export function createOutboxSender({ lanes, maxInFlight, needsRun }: OutboxSende
           active.delete(task);
           pump();
         });
-        active.add(task);
+        active.set(task, lane);
       }
     }
   }
 
-  async function drain(): Promise<void> {
-    while (creating.size > 0 || active.size > 0) await Promise.all([...creating.values(), ...active]);
+  async function drain(lane: Lane): Promise<void> {
+    for (;;) {
+      const tasks = [...active].filter(([, of]) => of === lane).map(([task]) => task);
+      const creation = creating.get(lane);
+      if (creation || tasks.length > 0) await Promise.all([creation, ...tasks]);
+      // Its segments wait for a place in flight that other projects hold: each one freed is handed out in turn.
+      else if (lane.queue.hasSealed() && lane.delivery.ready() && active.size > 0) await Promise.race(active.keys());
+      else return;
+    }
   }
 
-  const settled = () => lanes.reduce((sum, lane) => sum + lane.delivery.counts().delivered + lane.delivery.counts().refused, 0);
+  const settled = (lane: Lane) => lane.delivery.counts().delivered + lane.delivery.counts().refused;
 
-  async function flush(): Promise<void> {
-    await drain();
-    for (;;) {
-      const waiting = lanes.filter((lane) => !lane.queue.isEmpty());
-      if (waiting.length === 0 || !(await Promise.all(waiting.map((lane) => lane.delivery.probe()))).includes(true)) return;
-      const before = settled();
+  async function flush(lane: Lane): Promise<void> {
+    await drain(lane);
+    while (!lane.queue.isEmpty() && (await lane.delivery.probe())) {
+      const before = settled(lane);
       pump();
-      await drain();
+      await drain(lane);
       // The API answered but nothing more went: the failure is not the API's (the outbox cannot be read), and
       // asking again would repeat it until the deadline.
-      if (settled() === before) return;
+      if (settled(lane) === before) return;
     }
   }
 

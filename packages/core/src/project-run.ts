@@ -53,7 +53,7 @@ export interface ProjectRunOptions {
   queue: SegmentQueue;
   /** A dry run writes requests and creates no run. */
   dryRun: boolean;
-  /** The run exists now: record it in the manifest. */
+  /** The run exists now, or was completed: record it in the manifest. */
   onRunCreated(): void;
 }
 
@@ -61,13 +61,13 @@ export function createProjectRun({ config, project, delivery, queue, dryRun, onR
   const byStatus: Record<string, number> = {};
   let written = 0;
   let plan: RunPlan | undefined;
+  let completed = false;
 
   async function finish(timedOut: boolean): Promise<ProjectReport> {
     const everything = queue.isEmpty() && delivery.fatal() === undefined;
-    let completed = false;
     let publicUrl: string | undefined;
     if (everything && !timedOut && !dryRun) {
-      if (project.run.complete) completed = await delivery.completeRun();
+      if (project.run.complete && (completed = await delivery.completeRun())) onRunCreated();
       if (config.testops.showPublicReportLink) publicUrl = await delivery.makeRunPublic();
     }
     const counts = delivery.counts();
@@ -107,7 +107,7 @@ export function createProjectRun({ config, project, delivery, queue, dryRun, onR
     },
     manifestRun: () => {
       const runId = delivery.runId;
-      return { id: runId, create: runId === undefined ? plan : undefined, complete: project.run.complete };
+      return { id: runId, create: runId === undefined ? plan : undefined, complete: project.run.complete, ...(completed ? { completed } : {}) };
     },
     finish,
   };

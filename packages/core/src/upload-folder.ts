@@ -131,7 +131,13 @@ export async function uploadFolder(dir: string, config: Config, context: { outpu
         if (done) done = await delivery.deliver(fresh, () => undefined);
       }
       const completes = given?.id === undefined ? folderProject.run.complete : given.complete;
-      const completed = done && completes ? await delivery.completeRun() : false;
+      const completedBefore = folderProject.run.completed === true && total === 0;
+      const completed = completedBefore || (done && completes ? await delivery.completeRun() : false);
+      if (completed && !completedBefore && projectsOf(manifest).length > 1) {
+        // Recorded, so an upload of the other projects' rest does not complete this run again.
+        manifest = withRun(manifest, index, { ...projectsOf(manifest)[index]!.run, completed: true });
+        outbox.writeManifest(manifest);
+      }
       const counts = delivery.counts();
       projects.push({
         project: code,

@@ -158,7 +158,7 @@ describe('sending on a fake clock', () => {
         if (outbox.openCount() === 2) outbox.seal();
       }
       sender.pump();
-      await sender.flush();
+      await sender.flush(lane);
       // The first segment met every retry's 503 and the cool-down; the end's probe found the API back.
       expect({ runsCreated, created, runId: delivery.runId }).toEqual({ runsCreated: 1, created: 1, runId: 7 });
       expect([...stored].sort()).toEqual(['id-0', 'id-1', 'id-2', 'id-3']);
