@@ -1,4 +1,7 @@
-import { ConfigError, createDelivery, createOutput, loadConfig, mask, runUrl, terminalSafe, type ApiClient, type Config, type Delivery, type Output } from '@qase-reporters/core';
+import {
+  ConfigError, createConfiguredSender, createDelivery, createOutput, loadConfig, mask, runUrl, terminalSafe,
+  type ApiClient, type Config, type Delivery, type Output, type Project, type Sender,
+} from '@qase-reporters/core';
 import type { CliContext } from './command';
 
 /** The configuration a command talks to the API with, and how it talks: core's delivery, as the reporters send. */
@@ -12,9 +15,21 @@ export interface Session {
   /** One API call: the shared rate limit, and resends where they can help. */
   call<T>(request: (api: ApiClient, cancel: AbortSignal) => Promise<T>): Promise<T>;
   runUrl(runId: number): string;
+  /**
+   * The projects a command acts on: in mode testops_multi each of `testops_multi.projects`, with its own token
+   * (projects sharing a token share one rate limit); else the one project.
+   */
+  projects(): ProjectSession[];
   /** A line on stdout, token masked, made safe for a terminal. */
   say(line: string): void;
   close(): void;
+}
+
+/** One project's side of a session. */
+export interface ProjectSession {
+  readonly project: Project;
+  call<T>(request: (api: ApiClient, cancel: AbortSignal) => Promise<T>): Promise<T>;
+  runUrl(runId: number): string;
 }
 
 /**
@@ -24,14 +39,15 @@ export interface Session {
 function readConfig(context: CliContext): Config {
   const config = loadConfig({}, { cwd: context.cwd, env: context.env });
   // Before the check: a misspelt key is often why the token or the project is missing.
-  const output = createOutput({ console: true, debug: false, secrets: [config.testops.api.token], write: context.stderr });
+  const output = createOutput({ console: true, debug: false, secrets: [config.testops.api.token, ...config.projects.map((p) => p.token)], write: context.stderr });
   for (const warning of config.warnings) output.warn(warning);
   return forApi(config);
 }
 
 /** The configuration with what the API needs checked, and `mode` set to talk to it. */
 export function forApi(config: Config): Config {
-  const token = config.testops.api.token === undefined;
+  // Mode testops_multi may give each project a token of its own instead of the shared one.
+  const token = config.projects.every((p) => p.token === undefined);
   const project = config.testops.project === undefined;
   if (token || project) {
     const names = [token && 'QASE_TESTOPS_API_TOKEN', project && 'QASE_TESTOPS_PROJECT'].filter(Boolean).join(' and ');
@@ -54,11 +70,26 @@ export function forApi(config: Config): Config {
 export function openSession(context: CliContext, options: { config?: Config; retries?: boolean } = {}): Session {
   const config = options.config ?? readConfig(context);
   const token = config.testops.api.token ?? '';
-  const secrets = [token, context.env.QASE_TESTOPS_API_TOKEN ?? ''].filter(Boolean);
+  const secrets = [token, context.env.QASE_TESTOPS_API_TOKEN ?? '', ...config.projects.map((p) => p.token ?? '')].filter(Boolean);
   const output = createOutput({ console: true, debug: config.debug, secrets, write: context.stderr });
   // Attachments are not sent by a command, and `upload` opens a delivery of its own for each folder.
   const delivery = createDelivery({ config, folder: context.cwd, output, env: context.env, retries: options.retries, keepAlive: true });
   const project = config.testops.project ?? '';
+  const opened = [delivery];
+  let projects: ProjectSession[] | undefined;
+  function projectSessions(): ProjectSession[] {
+    if (!config.testopsMulti) {
+      return config.projects.map((p) => ({ project: p, call: (request) => delivery.call(request), runUrl: (id) => runUrl(config.testops.api.appUrl, p.code, id) }));
+    }
+    const senders = new Map<string, Sender>();
+    return config.projects.map((p) => {
+      const key = p.token ?? '';
+      if (!senders.has(key)) senders.set(key, createConfiguredSender(config, output, { retries: options.retries, keepAlive: true }));
+      const own = createDelivery({ config, folder: context.cwd, output, env: context.env, project: { code: p.code, token: p.token }, sender: senders.get(key) });
+      opened.push(own);
+      return { project: p, call: (request) => own.call(request), runUrl: (id) => runUrl(config.testops.api.appUrl, p.code, id) };
+    });
+  }
   return {
     config,
     project,
@@ -66,7 +97,8 @@ export function openSession(context: CliContext, options: { config?: Config; ret
     delivery,
     call: (request) => delivery.call(request),
     runUrl: (runId) => runUrl(config.testops.api.appUrl, project, runId),
+    projects: () => (projects ??= projectSessions()),
     say: (line) => context.stdout(`${terminalSafe(mask(line, secrets))}\n`),
-    close: () => delivery.close(),
+    close: () => opened.forEach((d) => d.close()),
   };
 }

@@ -131,7 +131,7 @@ function createSession(config: Config, framework: string, cwd: string, env: Node
     onRunCreated: () => writeManifest(),
   }));
   const byCode = new Map(runs.map((run) => [run.project.code, run]));
-  const routing = { defaultProject: config.testops.project!, projects: config.testopsMulti && [...byCode.keys()] };
+  const routing = { defaultProject: config.testopsMulti?.defaultProject ?? runs[0]!.project.code, projects: config.testopsMulti && [...byCode.keys()] };
   const sender = createOutboxSender({ lanes: runs, maxInFlight: config.testops.maxConcurrentRequests, needsRun: !dryRun });
   const unknownSaid = new Set<string>();
   let total = 0;

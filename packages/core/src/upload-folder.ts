@@ -26,6 +26,8 @@ export interface ProjectUpload {
   /** The folder asks for the run to be completed once everything is in. */
   completes: boolean;
   completed: boolean;
+  /** An earlier upload (or the test run) delivered everything and completed the run: nothing was sent again. */
+  sentBefore: boolean;
   stoppedBy: string | undefined;
 }
 
@@ -98,16 +100,28 @@ export async function uploadFolder(dir: string, config: Config, context: { outpu
       return fresh;
     };
     const projects: ProjectUpload[] = [];
-    for (const [index, folderProject] of projectsOf(manifest).entries()) {
+    const folderProjects = projectsOf(manifest);
+    for (const [index, folderProject] of folderProjects.entries()) {
       const code = folderProject.code ?? config.testops.project!;
+      const { run } = folderProject;
+      if (run.completed && run.id !== undefined) {
+        // Qase takes no results into a completed run; everything of this project was delivered before it was completed.
+        const runId = run.id;
+        projects.push({
+          project: code, runId, runUrl: runUrl(config.testops.api.appUrl, code, runId), total: 0, delivered: 0, refused: 0,
+          completes: run.complete, completed: true, sentBefore: true, stoppedBy: undefined,
+        });
+        continue;
+      }
       const target = config.projects.find((p) => p.code === code);
       const token = target?.token ?? config.testops.api.token;
       const key = token ?? '';
       if (!senders.has(key)) senders.set(key, createConfiguredSender(config, output, { keepAlive: true }));
       const delivery = createDelivery({ config, folder: dir, output, env: context.env, project: { code, token }, sender: senders.get(key) });
       deliveries.push(delivery);
-      // The run configured for this project wins over the folder's: QASE_TESTOPS_RUN_ID, or per project in mode testops_multi.
-      const given = config.testopsMulti ? target?.run : config.testops.run;
+      // The run configured for this project wins over the folder's: per project in mode testops_multi, else
+      // QASE_TESTOPS_RUN_ID for a folder of one project (one run id cannot serve several projects).
+      const given = config.testopsMulti ? target?.run : folderProjects.length === 1 ? config.testops.run : undefined;
       delivery.runId = given?.id ?? folderProject.run.id;
       if (delivery.runId === undefined) {
         const plan = folderProject.run.create ?? planRun(config, wallClockMs(), defaultRunText(context.env, wallClockMs()), target);
@@ -131,9 +145,8 @@ export async function uploadFolder(dir: string, config: Config, context: { outpu
         if (done) done = await delivery.deliver(fresh, () => undefined);
       }
       const completes = given?.id === undefined ? folderProject.run.complete : given.complete;
-      const completedBefore = folderProject.run.completed === true && total === 0;
-      const completed = completedBefore || (done && completes ? await delivery.completeRun() : false);
-      if (completed && !completedBefore && projectsOf(manifest).length > 1) {
+      const completed = done && completes ? await delivery.completeRun() : false;
+      if (completed && folderProjects.length > 1) {
         // Recorded, so an upload of the other projects' rest does not complete this run again.
         manifest = withRun(manifest, index, { ...projectsOf(manifest)[index]!.run, completed: true });
         outbox.writeManifest(manifest);
@@ -148,6 +161,7 @@ export async function uploadFolder(dir: string, config: Config, context: { outpu
         refused: counts.refused,
         completes,
         completed,
+        sentBefore: false,
         stoppedBy: delivery.fatal()?.message,
       });
     }
