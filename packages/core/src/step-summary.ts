@@ -6,7 +6,7 @@ import { terminalSafe } from './output';
 import { notDelivered, type UploadSummary } from './summary';
 
 /** What the GitHub step summary reports: an UploadSummary, or the part of it that matters here. */
-export type StepSummary = Pick<UploadSummary, 'mode' | 'delivered' | 'byStatus' | 'deliveredByStatus' | 'runId' | 'runUrl' | 'folder'>;
+export type StepSummary = Pick<UploadSummary, 'mode' | 'delivered' | 'byStatus' | 'deliveredByStatus' | 'runId' | 'runUrl' | 'folder' | 'projects'>;
 
 /**
  * Markdown for the job's summary page: how many results went where, a table by status, the run link and, when
@@ -20,7 +20,8 @@ export function formatStepSummary(summary: StepSummary, env: Env): string | unde
   const lines =
     summary.mode === 'dry-run' || summary.mode === 'report'
       ? [`### Qase ${summary.mode === 'report' ? 'report' : 'dry run'}: ${written} results written, nothing sent`]
-      : [`### Qase: ${summary.delivered} of ${written} results delivered${summary.runId === undefined ? '' : ` to run ${summary.runId}`}`];
+      : [`### Qase: ${summary.delivered} of ${written} results delivered${summary.projects ? ` to ${summary.projects.length} projects`
+        : summary.runId === undefined ? '' : ` to run ${summary.runId}`}`];
   const left = written - summary.delivered;
   if (statuses.length > 0) {
     const cell = (text: string) => text.replace(/\|/g, '\\|');
@@ -38,6 +39,13 @@ export function formatStepSummary(summary: StepSummary, env: Env): string | unde
     );
   }
   if (summary.runUrl) lines.push('', `[Open run ${summary.runId} in Qase](${summary.runUrl})`);
+  // Several projects: a line each, with its run's link.
+  if (summary.projects) lines.push('');
+  for (const p of summary.projects ?? []) {
+    const counts = summary.mode === 'testops' ? `${p.delivered} of ${p.written} results delivered` : `${p.written} results written`;
+    const run = p.runUrl ? `: [run ${p.runId}](${p.runUrl})` : '';
+    lines.push(`- ${p.project}: ${counts}${run}`);
+  }
   if ((summary.mode === 'dry-run' || summary.mode === 'report') && folder) {
     const what = summary.mode === 'report' ? 'The report is' : 'The request bodies are';
     lines.push('', `${what} in \`${folder}\`; send ${summary.mode === 'report' ? 'it' : 'them'} with \`${cliCommand('upload', folder)}\`.`);

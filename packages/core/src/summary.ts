@@ -144,7 +144,7 @@ export function formatSummary(s: UploadSummary, d: SummaryDetails): string[] {
     ];
     for (const p of s.projects ?? []) {
       const title = d.projects?.find((q) => q.project === p.project)?.runTitle;
-      lines.push(`${p.project}: ${plural(p.written, 'result')} (${statusList(p.byStatus)})${title ? ` into a run "${title}" it would create` : ''}.`);
+      lines.push(`${p.project}: ${plural(p.written, 'result')} (${statusList(p.byStatus)})${title ? `, for a run "${title}" that would be created` : ''}.`);
     }
     if (d.folder) lines.push(`the request bodies and attachments are in ${d.folder}; ${page}send them with: ${cliCommand('upload', d.folder)}`);
     return lines;
@@ -158,7 +158,7 @@ export function formatSummary(s: UploadSummary, d: SummaryDetails): string[] {
   if (d.publicUrl) lines.push(`public report: ${d.publicUrl}`);
   // One line per project: what went there, and where to see it.
   for (const p of s.projects ?? []) {
-    const run = p.runId === undefined ? ', no run' : ` to run ${p.runId}${p.runUrl ? `: ${p.runUrl}` : ''}`;
+    const run = p.runId === undefined ? '; its run was not created' : ` to run ${p.runId}${p.runUrl ? `: ${p.runUrl}` : ''}`;
     lines.push(`${p.project}: ${p.delivered} of ${plural(p.written, 'result')} delivered${run}`);
     const publicUrl = d.projects?.find((q) => q.project === p.project)?.publicUrl;
     if (publicUrl) lines.push(`${p.project} public report: ${publicUrl}`);

@@ -31,6 +31,28 @@ describe('formatStepSummary', () => {
       ].join('\n'),
     },
     {
+      name: 'several projects: the totals, then a line per project with its run link',
+      summary: {
+        mode: 'testops', delivered: 5, byStatus: { passed: 5 }, deliveredByStatus: { passed: 5 },
+        projects: [
+          { project: 'PROJ1', runId: 3, runUrl: 'https://app.qase.io/run/PROJ1/dashboard/3', written: 3, delivered: 3, byStatus: { passed: 3 }, deliveredByStatus: { passed: 3 } },
+          { project: 'PROJ2', runId: 4, runUrl: 'https://app.qase.io/run/PROJ2/dashboard/4', written: 2, delivered: 2, byStatus: { passed: 2 }, deliveredByStatus: { passed: 2 } },
+        ],
+      },
+      expected: [
+        '### Qase: 5 of 5 results delivered to 2 projects',
+        '',
+        '| passed | total |',
+        '| ---: | ---: |',
+        '| 5 | 5 |',
+        '',
+        '- PROJ1: 3 of 3 results delivered: [run 3](https://app.qase.io/run/PROJ1/dashboard/3)',
+        '- PROJ2: 2 of 2 results delivered: [run 4](https://app.qase.io/run/PROJ2/dashboard/4)',
+        '',
+        '',
+      ].join('\n'),
+    },
+    {
       name: 'results left behind: which were delivered, where the rest are and how to send them, relative to the workspace',
       summary: { ...uploaded, delivered: 10, deliveredByStatus: { passed: 9, failed: 1 }, folder: '/home/runner/work/shop/shop/.qase/outbox/20261128-215326-4242' },
       env: { GITHUB_WORKSPACE: '/home/runner/work/shop/shop' },

@@ -5,7 +5,7 @@ import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startEmulator, type Emulator, type EmulatorState } from '@qase-reporters/emulator';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createOutput, resolveConfig, uploadFolder, type TestResult } from '../../src/index';
+import { createOutput, resolveConfig, uploadFolder, type TestResult, type TestResultInit } from '../../src/index';
 import { makeResults, outboxIds, qaseEnv, readLog, report, resultRequests, tempDir } from './harness';
 
 let emulator: Emulator;
@@ -39,7 +39,7 @@ const env = (extra: Record<string, string> = {}) => {
 
 /** Results mapped to both projects, to PROJ2 only, and to none (with a case id of the default project). */
 function mixed(n: number): TestResult[] {
-  return makeResults(n, (i) =>
+  return makeResults(n, (i): Partial<TestResultInit> =>
     i % 3 === 0 ? { title: `both ${i}`, projects: { PROJ1: [i + 1], PROJ2: [1000 + i] } }
       : i % 3 === 1 ? { title: `two ${i}`, projects: { PROJ2: [2000 + i] } }
       : { title: `none ${i}`, caseIds: [i + 1] });
@@ -99,7 +99,7 @@ describe('mode testops_multi', () => {
   });
 
   it('says once that a test names a project not configured, and sends the result to the default project', async () => {
-    const results = makeResults(4, (i) => ({ title: `t${i}`, projects: i < 2 ? { NOPE: [5] } : { NOPE: [5], PROJ2: [6] } }));
+    const results = makeResults(4, (i): Partial<TestResultInit> => ({ title: `t${i}`, projects: i < 2 ? { NOPE: [5] } : { NOPE: [5], PROJ2: [6] } }));
     const summary = await report(cwd, env(), results);
     expect(summary.delivered).toBe(4);
     expect(stored(emulator.state())).toEqual({
