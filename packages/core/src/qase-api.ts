@@ -141,7 +141,7 @@ export function createQaseApi<Self, Attach extends AttachOptions = AttachOptions
     if (value === undefined || value === null) throw new TypeError(`expected text, got ${String(value)}`);
     return String(value);
   };
-  /** The usable part of a mapping: codes that fit a title marker, each with its valid ids, none without ids. */
+  /** The usable part of a mapping: codes that fit a title marker, each with its valid ids (a code without any still names its project). */
   const projects = (method: string, mapping: unknown): Record<string, number[]> => {
     if (typeof mapping !== 'object' || mapping === null || Array.isArray(mapping)) {
       throw new TypeError(`expected a mapping like { PROJ1: [1, 2] }, got ${JSON.stringify(mapping) ?? String(mapping)}`);
@@ -153,7 +153,7 @@ export function createQaseApi<Self, Attach extends AttachOptions = AttachOptions
         continue;
       }
       const valid = caseIds(method, Array.isArray(ids) ? ids : [ids]);
-      if (valid.length > 0) usable[code] = [...new Set(valid)];
+      usable[code] = [...new Set(valid)];
     }
     return usable;
   };

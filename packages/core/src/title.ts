@@ -21,7 +21,8 @@ export function withProjects(projects: Readonly<Record<string, readonly number[]
 
 /**
  * Reads the case ids out of a title and returns the title without them: `(Qase ID: …)` ids in `caseIds`, the ids of
- * `(Qase PROJ1: …)` under `projects.PROJ1`. Ids that are not positive whole numbers are left out.
+ * `(Qase PROJ1: …)` under `projects.PROJ1`. Ids that are not positive whole numbers are left out; the project stays
+ * named, so its result still goes there, unlinked.
  */
 export function parseCaseIds(title: string): { title: string; caseIds: number[]; projects: Record<string, number[]> } {
   const caseIds: number[] = [];
@@ -34,7 +35,6 @@ export function parseCaseIds(title: string): { title: string; caseIds: number[];
     }
     return '';
   });
-  for (const [code, ids] of Object.entries(projects)) if (ids.length === 0) delete projects[code];
   return { title: clean.trim(), caseIds, projects };
 }
 

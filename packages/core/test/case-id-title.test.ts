@@ -10,8 +10,8 @@ describe('case ids in titles, as the official reporters write them', () => {
     { title: 'Login (Qase PROJ1: 1,2) (Qase PROJ2: 3)', parsed: { title: 'Login', caseIds: [], projects: { PROJ1: [1, 2], PROJ2: [3] } } },
     { title: 'Login (Qase ID: 5) (Qase PROJ1: 1)', parsed: { title: 'Login', caseIds: [5], projects: { PROJ1: [1] } } },
     { title: 'Login (Qase PROJ1: 1) (Qase PROJ1: 1,4)', parsed: { title: 'Login', caseIds: [], projects: { PROJ1: [1, 4] } } },
-    // Officially stripped with their ids dropped, so the marker never shows in Qase.
-    { title: 'Login (Qase PROJ1: -1,0)', parsed: { title: 'Login', caseIds: [], projects: {} } },
+    // Stripped with their ids dropped, as officially; the project stays named (the official reporter drops it).
+    { title: 'Login (Qase PROJ1: -1,0)', parsed: { title: 'Login', caseIds: [], projects: { PROJ1: [] } } },
     { title: 'Login (Qase: 1) (QasePROJ1: 2)', parsed: { title: 'Login (Qase: 1) (QasePROJ1: 2)', caseIds: [], projects: {} } },
   ])('$title', ({ title, parsed }) => {
     expect(parseCaseIds(title)).toEqual(parsed);

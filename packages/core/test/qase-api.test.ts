@@ -174,7 +174,7 @@ describe('createQaseApi', () => {
   it.each<{ name: string; call: (qase: Qase) => unknown; returned: string }>([
     { name: 'qase.projects(mapping, title)', call: (q) => q.projects({ PROJ1: [1, 2], PROJ2: [3] }, 'Login'), returned: 'Login (Qase PROJ1: 1,2) (Qase PROJ2: 3)' },
     { name: 'qase.projectsTitle(title, mapping)', call: (q) => q.projectsTitle('Login', { PROJ1: [1], PROJ2: ['2'] }), returned: 'Login (Qase PROJ1: 1) (Qase PROJ2: 2)' },
-    { name: 'a project without ids is left out', call: (q) => q.projects({ PROJ1: [], PROJ2: [3] }, 'Login'), returned: 'Login (Qase PROJ2: 3)' },
+    { name: 'a project without ids has no marker: a title cannot name it', call: (q) => q.projects({ PROJ1: [], PROJ2: [3] }, 'Login'), returned: 'Login (Qase PROJ2: 3)' },
     { name: 'no ids at all: the title as written', call: (q) => q.projectsTitle('Login', {}), returned: 'Login' },
   ])('$name returns the title with the official markers', ({ call, returned }) => {
     const { qase, calls, warnings } = api();
@@ -185,8 +185,8 @@ describe('createQaseApi', () => {
 
   it('qase.projects(mapping) marks the running test and chains', () => {
     const { qase, calls, warnings } = api();
-    expect(qase.projects({ PROJ1: [1, 2, 2], PROJ2: [3] })).toBe(qase);
-    expect(calls).toEqual([['projects', { projects: { PROJ1: [1, 2], PROJ2: [3] } }]]);
+    expect(qase.projects({ PROJ1: [1, 2, 2], PROJ2: [3], PROJ3: [] })).toBe(qase);
+    expect(calls).toEqual([['projects', { projects: { PROJ1: [1, 2], PROJ2: [3], PROJ3: [] } }]]);
     expect(warnings).toEqual([]);
   });
 

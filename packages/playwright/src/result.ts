@@ -194,7 +194,7 @@ function parseProjectsJson(text: string, warn?: (message: string) => void): Reco
   const projects: Record<string, number[]> = {};
   for (const [code, ids] of Object.entries(parsed)) {
     const valid = (Array.isArray(ids) ? ids : [ids]).map(Number).filter((id) => Number.isSafeInteger(id) && id > 0);
-    if (valid.length > 0) projects[code] = unique(valid);
+    projects[code] = unique(valid);
   }
   return projects;
 }
