@@ -1,6 +1,6 @@
 import {
-  ConfigError, createConfiguredSender, createDelivery, createOutput, loadConfig, mask, runUrl, terminalSafe,
-  type ApiClient, type Config, type Delivery, type Output, type Project, type Sender,
+  ConfigError, createDelivery, createSenderPool, createOutput, loadConfig, mask, runUrl, terminalSafe,
+  type ApiClient, type Config, type Delivery, type Output, type Project,
 } from '@qase-reporters/core';
 import type { CliContext } from './command';
 
@@ -73,19 +73,22 @@ export function openSession(context: CliContext, options: { config?: Config; ret
   const secrets = [token, context.env.QASE_TESTOPS_API_TOKEN ?? '', ...config.projects.map((p) => p.token ?? '')].filter(Boolean);
   const output = createOutput({ console: true, debug: config.debug, secrets, write: context.stderr });
   // Attachments are not sent by a command, and `upload` opens a delivery of its own for each folder.
-  const delivery = createDelivery({ config, folder: context.cwd, output, env: context.env, retries: options.retries, keepAlive: true });
+  // One sender per token for every request of the command: the API's rate limit is per token.
+  const senders = createSenderPool(config, output, { retries: options.retries, keepAlive: true });
   const project = config.testops.project ?? '';
+  // In mode testops_multi the project is the default one, which may have a token of its own.
+  const projectToken = config.projects.find((p) => p.code === project)?.token ?? config.testops.api.token;
+  const delivery = createDelivery({
+    config, folder: context.cwd, output, env: context.env, project: { code: project, token: projectToken }, sender: senders.senderFor(projectToken),
+  });
   const opened = [delivery];
   let projects: ProjectSession[] | undefined;
   function projectSessions(): ProjectSession[] {
     if (!config.testopsMulti) {
       return config.projects.map((p) => ({ project: p, call: (request) => delivery.call(request), runUrl: (id) => runUrl(config.testops.api.appUrl, p.code, id) }));
     }
-    const senders = new Map<string, Sender>();
     return config.projects.map((p) => {
-      const key = p.token ?? '';
-      if (!senders.has(key)) senders.set(key, createConfiguredSender(config, output, { retries: options.retries, keepAlive: true }));
-      const own = createDelivery({ config, folder: context.cwd, output, env: context.env, project: { code: p.code, token: p.token }, sender: senders.get(key) });
+      const own = createDelivery({ config, folder: context.cwd, output, env: context.env, project: { code: p.code, token: p.token }, sender: senders.senderFor(p.token) });
       opened.push(own);
       return { project: p, call: (request) => own.call(request), runUrl: (id) => runUrl(config.testops.api.appUrl, p.code, id) };
     });

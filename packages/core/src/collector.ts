@@ -7,7 +7,7 @@ import { defaultRunText } from './ci';
 import { cliCommand } from './command';
 import { isoTime, startTimer, stopTimer, wallClockMs } from './clock';
 import { loadConfig, resolveConfig, type Config } from './config';
-import { createConfiguredSender, createDelivery } from './delivery';
+import { createDelivery, createSenderPool } from './delivery';
 import { ConfigError } from './errors';
 import { checkNotInUse } from './folder-lock';
 import { toResultBody } from './mapping';
@@ -22,7 +22,6 @@ import { createReportSession } from './report/session';
 import { routeResult } from './route';
 import { appendStepSummary } from './step-summary';
 import { addUp, formatSummary, summarize, type UploadSummary } from './summary';
-import type { Sender } from './upload/sender';
 
 export interface RunStart {
   /** When the test run began, if the framework knows (merge-reports replays old results); default now. */
@@ -109,13 +108,7 @@ function createSession(config: Config, framework: string, cwd: string, env: Node
   const folder = dryRun ? prepareDryRunFolder(resolve(cwd, config.report.path)) : join(resolve(cwd, config.testops.outboxPath), sessionName(createdAt));
   const outbox = openOutbox(folder, { onSkipped: (file, skipped) => output.warn(`${join(folder, file)}: ${skipped.why}.`) });
   const storeAttachment = createAttachmentStore(folder, { warn: output.warn });
-  // The API's rate limit is per token: projects sharing a token share a sender.
-  const senders = new Map<string, Sender>();
-  const senderFor = (token: string | undefined) => {
-    const key = token ?? '';
-    if (!senders.has(key)) senders.set(key, createConfiguredSender(config, output));
-    return senders.get(key)!;
-  };
+  const senders = createSenderPool(config, output);
   const count = config.projects.length;
   const runs = config.projects.map((project) => createProjectRun({
     config,
@@ -125,10 +118,10 @@ function createSession(config: Config, framework: string, cwd: string, env: Node
     delivery: createDelivery({
       config, folder, output, env,
       project: { code: project.code, token: project.token },
-      sender: senderFor(project.token),
+      sender: senders.senderFor(project.token),
       requests: join('requests', projectFolder(count, project.code)),
     }),
-    onRunCreated: () => writeManifest(),
+    recordRun: () => writeManifest(),
   }));
   const byCode = new Map(runs.map((run) => [run.project.code, run]));
   const routing = { defaultProject: config.testopsMulti?.defaultProject ?? runs[0]!.project.code, projects: config.testopsMulti && [...byCode.keys()] };
@@ -261,10 +254,10 @@ function createSession(config: Config, framework: string, cwd: string, env: Node
     }
   }
 
-  // A dry run's requests are the files its deliveries wrote; sent requests are counted by the senders, shared ones once.
+  // A dry run's requests are the files its deliveries wrote; sent requests are counted by the senders.
   function requestCounts(): { requests: number; retries: number } {
-    const stats = dryRun ? runs.map((run) => run.delivery.counts()) : [...senders.values()].map((s) => s.stats());
-    return { requests: stats.reduce((sum, s) => sum + s.requests, 0), retries: stats.reduce((sum, s) => sum + s.retries, 0) };
+    if (!dryRun) return senders.stats();
+    return { requests: runs.reduce((sum, run) => sum + run.delivery.counts().requests, 0), retries: 0 };
   }
 
   return { config, startRun, add, end };

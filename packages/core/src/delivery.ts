@@ -74,8 +74,30 @@ export interface DeliveryOptions {
   requests?: string;
 }
 
+/** Senders by token: the API's rate limit is per token, so projects sharing a token share one sender. */
+export interface SenderPool {
+  senderFor(token: string | undefined): Sender;
+  /** Requests sent and resends made by every sender, each counted once. */
+  stats(): { requests: number; retries: number };
+}
+
+export function createSenderPool(config: Config, output: Output, options: Pick<DeliveryOptions, 'retries' | 'effects' | 'keepAlive'> = {}): SenderPool {
+  const senders = new Map<string, Sender>();
+  return {
+    senderFor(token) {
+      const key = token ?? '';
+      if (!senders.has(key)) senders.set(key, createConfiguredSender(config, output, options));
+      return senders.get(key)!;
+    },
+    stats() {
+      const all = [...senders.values()].map((sender) => sender.stats());
+      return { requests: all.reduce((n, s) => n + s.requests, 0), retries: all.reduce((n, s) => n + s.retries, 0) };
+    },
+  };
+}
+
 /** A sender with the configured rate limit and sending policy; `retries: false` sends each request once. */
-export function createConfiguredSender(config: Config, output: Output, options: Pick<DeliveryOptions, 'retries' | 'effects' | 'keepAlive'> = {}): Sender {
+function createConfiguredSender(config: Config, output: Output, options: Pick<DeliveryOptions, 'retries' | 'effects' | 'keepAlive'> = {}): Sender {
   return createSender({
     rateLimitPerMinute: config.testops.rateLimitPerMinute,
     policy: options.retries === false ? { ...DEFAULT_RETRY_POLICY, maxAttempts: 1 } : DEFAULT_RETRY_POLICY,

@@ -53,11 +53,11 @@ export interface ProjectRunOptions {
   queue: SegmentQueue;
   /** A dry run writes requests and creates no run. */
   dryRun: boolean;
-  /** The run exists now, or was completed: record it in the manifest. */
-  onRunCreated(): void;
+  /** The run was created or completed: record it in the manifest. */
+  recordRun(): void;
 }
 
-export function createProjectRun({ config, project, delivery, queue, dryRun, onRunCreated }: ProjectRunOptions): ProjectRun {
+export function createProjectRun({ config, project, delivery, queue, dryRun, recordRun }: ProjectRunOptions): ProjectRun {
   const byStatus: Record<string, number> = {};
   let written = 0;
   let plan: RunPlan | undefined;
@@ -67,7 +67,9 @@ export function createProjectRun({ config, project, delivery, queue, dryRun, onR
     const everything = queue.isEmpty() && delivery.fatal() === undefined;
     let publicUrl: string | undefined;
     if (everything && !timedOut && !dryRun) {
-      if (project.run.complete && (completed = await delivery.completeRun())) onRunCreated();
+      if (project.run.complete) completed = await delivery.completeRun();
+      // Recorded for a folder kept for the other projects' results: an upload must not complete it again.
+      if (completed) recordRun();
       if (config.testops.showPublicReportLink) publicUrl = await delivery.makeRunPublic();
     }
     const counts = delivery.counts();
@@ -94,7 +96,7 @@ export function createProjectRun({ config, project, delivery, queue, dryRun, onR
     queue,
     delivery,
     plan: () => plan,
-    onRunCreated,
+    onRunCreated: recordRun,
     start(startedAtMs, defaults) {
       delivery.runId = project.run.id;
       if (delivery.runId === undefined) plan = planRun(config, startedAtMs, defaults, project);

@@ -4,7 +4,7 @@ import type { ResultBody } from './api-types';
 import type { Config } from './config';
 import { defaultRunText } from './ci';
 import { wallClockMs } from './clock';
-import { createConfiguredSender, createDelivery, type Delivery } from './delivery';
+import { createDelivery, createSenderPool, type Delivery } from './delivery';
 import { ConfigError } from './errors';
 import { projectsOf, resultProblem, withRun } from './folder-schema';
 import { openOutbox, readInside, readManifest, type Segment } from './outbox';
@@ -12,7 +12,6 @@ import type { Output } from './output';
 import { isReportFolder } from './report/read';
 import { reportSource } from './report/upload';
 import { planRun, runUrl } from './run';
-import type { Sender } from './upload/sender';
 
 /** What was sent of one project's results in a folder. */
 export interface ProjectUpload {
@@ -78,9 +77,8 @@ export async function uploadFolder(dir: string, config: Config, context: { outpu
     output.warn(`${where}: ${why}.`);
   };
   const outbox = openOutbox(dir, { onSkipped: (file, s) => skip(file, s.count, s.why) });
-  // Run by the CLI, where nothing else keeps the process alive while a resend waits. One sender per token: the
-  // API's rate limit is per token.
-  const senders = new Map<string, Sender>();
+  // Run by the CLI, where nothing else keeps the process alive while a resend waits.
+  const senders = createSenderPool(config, output, { keepAlive: true });
   const deliveries: Delivery[] = [];
   try {
     // Read again under the lock: another upload may have created the run, or sent everything, meanwhile.
@@ -115,9 +113,7 @@ export async function uploadFolder(dir: string, config: Config, context: { outpu
       }
       const target = config.projects.find((p) => p.code === code);
       const token = target?.token ?? config.testops.api.token;
-      const key = token ?? '';
-      if (!senders.has(key)) senders.set(key, createConfiguredSender(config, output, { keepAlive: true }));
-      const delivery = createDelivery({ config, folder: dir, output, env: context.env, project: { code, token }, sender: senders.get(key) });
+      const delivery = createDelivery({ config, folder: dir, output, env: context.env, project: { code, token }, sender: senders.senderFor(token) });
       deliveries.push(delivery);
       // The run configured for this project wins over the folder's: per project in mode testops_multi, else
       // QASE_TESTOPS_RUN_ID for a folder of one project (one run id cannot serve several projects).
@@ -167,7 +163,7 @@ export async function uploadFolder(dir: string, config: Config, context: { outpu
     }
     // A delivered outbox goes; a dry run or a report stays, to be looked at.
     if (!report && !existsSync(join(dir, 'requests'))) outbox.removeIfEmpty();
-    const stats = [...senders.values()].map((sender) => sender.stats());
+    const stats = senders.stats();
     const one = projects.length === 1 ? projects[0] : undefined;
     const sum = (pick: (p: ProjectUpload) => number) => projects.reduce((n, p) => n + pick(p), 0);
     return {
@@ -178,8 +174,8 @@ export async function uploadFolder(dir: string, config: Config, context: { outpu
       refused: sum((p) => p.refused),
       skipped,
       completed: projects.every((p) => p.completed || !p.completes),
-      requests: stats.reduce((n, s) => n + s.requests, 0),
-      retries: stats.reduce((n, s) => n + s.retries, 0),
+      requests: stats.requests,
+      retries: stats.retries,
       stoppedBy: projects.find((p) => p.stoppedBy !== undefined)?.stoppedBy,
       projects,
     };

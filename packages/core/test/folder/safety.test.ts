@@ -172,6 +172,21 @@ describe('the folder lock', () => {
     openOutbox(folder).release();
   });
 
+  it('a project\'s subfolder that links out of the folder is not listed, read or written', () => {
+    const outside = join(dir, 'elsewhere');
+    mkdirSync(outside);
+    writeFileSync(join(outside, 'results-000001.ndjson'), '{}\n');
+    symlinkSync(outside, join(folder, 'PROJ2'));
+    const outbox = openOutbox(folder);
+    try {
+      expect(() => outbox.queue('PROJ2')).toThrowError('PROJ2 in ' + folder + ' is not read: it is a symbolic link out of the folder.');
+      expect(outbox.queue('PROJ1').hasSealed()).toBe(false);
+    } finally {
+      outbox.release();
+    }
+    expect(readdirSync(outside)).toEqual(['results-000001.ndjson']);
+  });
+
   it('hard links made by the store are files inside the folder', () => {
     linkSync(join(dir, '.env'), join(folder, 'files/abc/env'));
     // A hard link is a file of the folder: it was made by our reporter (or by whoever made the folder, who had the file).
