@@ -10,7 +10,7 @@ export { parseCaseIds, parseStepTitle, withCaseIds, withStepMarkers } from './ti
 export type { Failure } from './failure';
 export { failureStatus } from './failure';
 export type { TestMetadata } from './metadata';
-export { applyMetadata } from './metadata';
+export { applyMetadata, mergeProjects } from './metadata';
 export { wallClockMs } from './clock';
 export { uploadFolder } from './upload-folder';
 export type { FolderUpload, ProjectUpload } from './upload-folder';

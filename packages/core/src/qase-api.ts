@@ -3,10 +3,11 @@
 // An adapter passes that part in as a QaseRecorder, including how it runs a step.
 import { basename, resolve } from 'node:path';
 import { contentTypeOf } from './content-type';
+import { mergeProjects } from './metadata';
 import type { TestMetadata } from './metadata';
 import type { Attachment } from './model';
 import { terminalSafe } from './output';
-import { withCaseIds, withStepMarkers } from './title';
+import { PROJECT_CODE, withCaseIds, withProjects, withStepMarkers } from './title';
 
 /** What `qase.attach` takes: files by path, or content held in memory. */
 export interface AttachOptions {
@@ -73,12 +74,13 @@ export interface QaseApi<Self, Attach extends AttachOptions = AttachOptions> {
   step<T>(title: string, body: StepBody<T, Attach>, expectedResult?: string, data?: string): Promise<T>;
   step(action: string, expectedResult?: string, data?: string): string;
   /**
-   * Multi-project ids (issue 11): `qase.projects(mapping, title)` returns the title (Jest, Mocha);
-   * `qase.projects(mapping)` marks the running test (Playwright). Accepted, not yet sent to other projects.
+   * Case ids per Qase project, for mode testops_multi: the result goes to each project named, with its ids.
+   * `test(qase.projects({ PROJ1: [1, 2], PROJ2: [3] }, 'Login'), …)` (Jest, Mocha, Vitest) returns the title with
+   * `(Qase PROJ1: 1,2) (Qase PROJ2: 3)`; `qase.projects(mapping)` inside a test (Playwright) marks the running test.
    */
   projects(mapping: ProjectMapping, title: string): string;
   projects(mapping: ProjectMapping): Self;
-  /** Multi-project title (Playwright's `qase.projectsTitle(title, mapping)`); returns the title, see `projects`. */
+  /** `qase.projects(mapping, title)` with the arguments the other way round (Playwright's, Vitest's `addQaseProjects`). */
   projectsTitle(title: string, mapping: ProjectMapping): string;
 }
 
@@ -139,9 +141,24 @@ export function createQaseApi<Self, Attach extends AttachOptions = AttachOptions
     if (value === undefined || value === null) throw new TypeError(`expected text, got ${String(value)}`);
     return String(value);
   };
-  const projectsLater = (): void =>
-    warn('multi-project ids (qase.projects, qase.projectsTitle, addQaseProjects, QaseProjects) are accepted but not ' +
-      'sent yet: results go to the configured project, linked by their other case ids.');
+  /** The usable part of a mapping: codes that fit a title marker, each with its valid ids (a code without any still names its project). */
+  const projects = (method: string, mapping: unknown): Record<string, number[]> => {
+    if (typeof mapping !== 'object' || mapping === null || Array.isArray(mapping)) {
+      throw new TypeError(`expected a mapping like { PROJ1: [1, 2] }, got ${JSON.stringify(mapping) ?? String(mapping)}`);
+    }
+    const usable: Record<string, number[]> = {};
+    for (const [code, ids] of Object.entries(mapping)) {
+      if (!PROJECT_CODE.test(code)) {
+        warn(`${method} got project code ${JSON.stringify(code)}; a Qase project code has only letters, digits and _, so its ids were ignored.`);
+        continue;
+      }
+      const valid = caseIds(method, Array.isArray(ids) ? ids : [ids]);
+      usable[code] = [...new Set(valid)];
+    }
+    return usable;
+  };
+  const projectsTitle = (title: unknown, mapping: unknown): string =>
+    guard('projectsTitle', () => String(title), () => withProjects(projects('qase.projectsTitle()', mapping), text(title)));
 
   const stepContext: QaseStepContext<Attach> = {
     step: (title, body, expectedResult, data) => step(title, body, expectedResult, data) as Promise<never>,
@@ -182,14 +199,10 @@ export function createQaseApi<Self, Attach extends AttachOptions = AttachOptions
     ignore: () => say('ignore', () => ({ ignore: true })),
     attach: (options: Attach) => say('attach', () => ({ attachments: toAttachments(options) })),
     step,
-    projects: (_mapping: unknown, title?: unknown) => {
-      projectsLater();
-      return title === undefined ? api : String(title);
-    },
-    projectsTitle: (title: unknown) => {
-      projectsLater();
-      return String(title);
-    },
+    projects: (mapping: unknown, ...title: unknown[]) => (title.length > 0
+      ? guard('projects', () => String(title[0]), () => withProjects(projects('qase.projects()', mapping), text(title[0])))
+      : say('projects', () => ({ projects: projects('qase.projects()', mapping) }))),
+    projectsTitle,
   };
   const qase = (caseId: unknown, title: unknown): string =>
     guard('qase', () => String(title), () => {
@@ -238,6 +251,7 @@ export function mergeMetadata(meta: TestMetadata, next: TestMetadata): TestMetad
     groupParams: { ...meta.groupParams, ...next.groupParams },
     comment: next.comment ?? meta.comment,
     tags: [...(meta.tags ?? []), ...(next.tags ?? [])],
+    projects: mergeProjects(meta.projects ?? {}, next.projects),
     ...(meta.ignore || next.ignore ? { ignore: true } : {}),
     attachments: [...(meta.attachments ?? []), ...(next.attachments ?? [])],
     steps: [...(meta.steps ?? []), ...(next.steps ?? [])],

@@ -1,6 +1,11 @@
 // The official reporters link a test to Qase cases with `(Qase ID: 12)` or `(Qase ID: 12,13)` in its title,
-// which is what `qase(12, 'title')` returns. Keep that exact spelling so existing suites keep their links.
-const CASE_IDS = /\s*\(Qase ID:\s*([\d\s,]+)\)/gi;
+// which is what `qase(12, 'title')` returns, and to cases of several projects (mode testops_multi) with
+// `(Qase PROJ1: 1,2) (Qase PROJ2: 3)`, which is what `qase.projects(mapping, title)` returns. Keep that exact spelling
+// so existing suites keep their links. Negative ids match, so their marker leaves the title as it does officially.
+const MARKERS = /\s*\(Qase\s+([A-Za-z0-9_]+):\s*([-\d\s,]+)\)/gi;
+
+/** A project code that survives in a title marker; Qase's codes are letters and digits. */
+export const PROJECT_CODE = /^[A-Za-z0-9_]+$/;
 
 /** `qase(12, 'Login works')` → `Login works (Qase ID: 12)`. */
 export function withCaseIds(ids: number | readonly number[], title: string): string {
@@ -8,17 +13,29 @@ export function withCaseIds(ids: number | readonly number[], title: string): str
   return `${title} (Qase ID: ${list.join(',')})`;
 }
 
-/** Reads the case ids out of a title and returns the title without them. */
-export function parseCaseIds(title: string): { title: string; caseIds: number[] } {
+/** `qase.projects({ PROJ1: [1, 2], PROJ2: [3] }, 'Login')` → `Login (Qase PROJ1: 1,2) (Qase PROJ2: 3)`; projects without ids are left out. */
+export function withProjects(projects: Readonly<Record<string, readonly number[]>>, title: string): string {
+  const markers = Object.entries(projects).filter(([, ids]) => ids.length > 0).map(([code, ids]) => `(Qase ${code}: ${ids.join(',')})`);
+  return markers.length === 0 ? title : `${title.trim()} ${markers.join(' ')}`;
+}
+
+/**
+ * Reads the case ids out of a title and returns the title without them: `(Qase ID: …)` ids in `caseIds`, the ids of
+ * `(Qase PROJ1: …)` under `projects.PROJ1`. Ids that are not positive whole numbers are left out; the project stays
+ * named, so its result still goes there, unlinked.
+ */
+export function parseCaseIds(title: string): { title: string; caseIds: number[]; projects: Record<string, number[]> } {
   const caseIds: number[] = [];
-  const clean = title.replace(CASE_IDS, (_, ids: string) => {
-    for (const id of ids.split(',')) {
+  const projects: Record<string, number[]> = {};
+  const clean = title.replace(MARKERS, (_, code: string, list: string) => {
+    const ids = code.toUpperCase() === 'ID' ? caseIds : (projects[code] ??= []);
+    for (const id of list.split(',')) {
       const n = Number(id.trim());
-      if (Number.isSafeInteger(n) && n > 0 && !caseIds.includes(n)) caseIds.push(n);
+      if (Number.isSafeInteger(n) && n > 0 && !ids.includes(n)) ids.push(n);
     }
     return '';
   });
-  return { title: clean.trim(), caseIds };
+  return { title: clean.trim(), caseIds, projects };
 }
 
 // The official Playwright reporter's `qase.step(action, expected, data)` returns a title for `test.step` that carries

@@ -171,13 +171,67 @@ describe('createQaseApi', () => {
     expect(warnings).toEqual(['qase.step() could not record the step "alone" (no test); its body ran without it.']);
   });
 
-  it('accepts the multi-project calls: the title forms return the title, the marking form chains', () => {
+  it.each<{ name: string; call: (qase: Qase) => unknown; returned: string }>([
+    { name: 'qase.projects(mapping, title)', call: (q) => q.projects({ PROJ1: [1, 2], PROJ2: [3] }, 'Login'), returned: 'Login (Qase PROJ1: 1,2) (Qase PROJ2: 3)' },
+    { name: 'qase.projectsTitle(title, mapping)', call: (q) => q.projectsTitle('Login', { PROJ1: [1], PROJ2: ['2'] }), returned: 'Login (Qase PROJ1: 1) (Qase PROJ2: 2)' },
+    { name: 'a project without ids has no marker: a title cannot name it', call: (q) => q.projects({ PROJ1: [], PROJ2: [3] }, 'Login'), returned: 'Login (Qase PROJ2: 3)' },
+    { name: 'no ids at all: the title as written', call: (q) => q.projectsTitle('Login', {}), returned: 'Login' },
+  ])('$name returns the title with the official markers', ({ call, returned }) => {
     const { qase, calls, warnings } = api();
-    expect(qase.projects({ PROJ: [1] }, 'Login')).toBe('Login');
-    expect(qase.projects({ PROJ: [1] })).toBe(qase);
-    expect(qase.projectsTitle('Login', { PROJ: [1] })).toBe('Login');
+    expect(call(qase)).toBe(returned);
     expect(calls).toEqual([]);
-    expect(new Set(warnings).size).toBe(1);
+    expect(warnings).toEqual([]);
+  });
+
+  it('qase.projects(mapping) marks the running test and chains', () => {
+    const { qase, calls, warnings } = api();
+    expect(qase.projects({ PROJ1: [1, 2, 2], PROJ2: [3], PROJ3: [] })).toBe(qase);
+    expect(calls).toEqual([['projects', { projects: { PROJ1: [1, 2], PROJ2: [3], PROJ3: [] } }]]);
+    expect(warnings).toEqual([]);
+  });
+
+  it.each<{ name: string; call: (qase: Qase) => unknown; returned: unknown; recorded: [string, TestMetadata][]; warned: string[] }>([
+    {
+      name: 'a bad id is left out',
+      call: (q) => q.projects({ PROJ1: [0, 1] }, 'Login'),
+      returned: 'Login (Qase PROJ1: 1)',
+      recorded: [],
+      warned: ['qase.projects() got case id 0, which is not a positive whole number; it was ignored.'],
+    },
+    {
+      name: 'a code that no title marker can carry is left out',
+      call: (q) => q.projects({ 'PROJ 1': [1], PROJ2: [2] }),
+      returned: 'self',
+      recorded: [['projects', { projects: { PROJ2: [2] } }]],
+      warned: ['qase.projects() got project code "PROJ 1"; a Qase project code has only letters, digits and _, so its ids were ignored.'],
+    },
+    {
+      name: 'no mapping: the title as written',
+      call: (q) => q.projects(null as never, 'Login'),
+      returned: 'Login',
+      recorded: [],
+      warned: ['qase.projects() could not use its arguments (expected a mapping like { PROJ1: [1, 2] }, got null); the call was ignored.'],
+    },
+    {
+      name: 'a list instead of a mapping, in a test',
+      call: (q) => q.projects([1, 2] as never),
+      returned: 'self',
+      recorded: [],
+      warned: ['qase.projects() could not use its arguments (expected a mapping like { PROJ1: [1, 2] }, got [1,2]); the call was ignored.'],
+    },
+    {
+      name: 'projectsTitle without a mapping',
+      call: (q) => q.projectsTitle('Login', undefined as never),
+      returned: 'Login',
+      recorded: [],
+      warned: ['qase.projectsTitle() could not use its arguments (expected a mapping like { PROJ1: [1, 2] }, got undefined); the call was ignored.'],
+    },
+  ])('never throws on bad arguments: $name', ({ call, returned, recorded, warned }) => {
+    const { qase, calls, warnings } = api();
+    const result = call(qase);
+    expect(result === qase ? 'self' : result).toBe(returned);
+    expect(calls).toEqual(recorded);
+    expect(warnings).toEqual(warned);
   });
 });
 
@@ -196,6 +250,7 @@ describe('mergeMetadata', () => {
     { name: 'records add up, the later value wins a key', earlier: { fields: { a: '1', b: '1' }, params: { p: '1' } }, next: { fields: { b: '2' }, groupParams: { g: '1' } }, merged: { fields: { a: '1', b: '2' }, params: { p: '1' }, groupParams: { g: '1' } } },
     { name: 'tags add up', earlier: { tags: ['a'] }, next: { tags: ['b'] }, merged: { tags: ['a', 'b'] } },
     { name: 'case ids, attachments and steps add up', earlier: { caseIds: [1], attachments: [{ name: 'a', contentType: 'text/plain', content: 'a' }] }, next: { caseIds: [2] }, merged: { caseIds: [1, 2], attachments: [{ name: 'a', contentType: 'text/plain', content: 'a' }], steps: [] } },
+    { name: 'case ids per project add up, each once', earlier: { projects: { P1: [1], P2: [2] } }, next: { projects: { P1: [1, 3] } }, merged: { projects: { P1: [1, 3], P2: [2] } } },
     { name: 'ignore sticks', earlier: { ignore: true }, next: { title: 'x' }, merged: { ignore: true } },
   ])('$name', ({ earlier, next, merged }) => {
     expect(mergeMetadata(earlier, next)).toMatchObject(merged);

@@ -78,7 +78,7 @@ function metadataOf(metadata: FileContext['metadata'], fullName: string, occurre
 }
 
 function toTestResult(test: JestTest | TestCaseResult, filePath: string[], attempt: number, flaky: boolean, meta: TestMetadata): TestResult {
-  const { title, caseIds } = parseCaseIds(test.title);
+  const { title, caseIds, projects } = parseCaseIds(test.title);
   const status = test.status === 'failed' ? failureStatus(officialFailure(test), 'failed') : STATUS[test.status];
   const startTimeMs = ('startedAt' in test ? test.startedAt : undefined) ?? test.startAt ?? undefined;
   const durationMs = test.duration ?? 0;
@@ -86,9 +86,11 @@ function toTestResult(test: JestTest | TestCaseResult, filePath: string[], attem
     title,
     suitePath: [...filePath, ...test.ancestorTitles],
     // As the official reporter builds it (qase-jest/src/reporter.ts `getSignature`): the ids in the title, each
-    // folder and the file, the full name as written, the parameters of `qase.parameters`.
-    signature: toSignature(caseIds, [...filePath, toSignaturePart(test.fullName)], meta.params ?? {}),
+    // folder and the file, the full name as written, the parameters of `qase.parameters`; no ids when the title
+    // names cases per project.
+    signature: toSignature(Object.keys(projects).length > 0 ? [] : caseIds, [...filePath, toSignaturePart(test.fullName)], meta.params ?? {}),
     caseIds,
+    projects,
     status,
     startTimeMs,
     durationMs,

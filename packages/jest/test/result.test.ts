@@ -80,6 +80,14 @@ describe('toTestResults', () => {
     });
   });
 
+  it('takes case ids per project from the title and from qase.projects() in the test, signed without ids', () => {
+    const title = 'adds an item (Qase PROJ1: 1,2) (Qase ID: 9)';
+    const metadata = new Map([[keyOf({ fullName: `Cart ${title}`, occurrence: 0, attempt: 1 }), { projects: { PROJ2: [3] } }]]);
+    const [mapped] = translate([jestTest({ title })], { metadata });
+    expect(mapped).toMatchObject({ title: 'adds an item', caseIds: [9], projects: { PROJ1: [1, 2], PROJ2: [3] } });
+    expect(mapped?.signature).toBe('src::cart.test.js::cart_adds_an_item_(qase_proj1:_1,2)_(qase_id:_9)');
+  });
+
   it('makes a skipped test without a duration a result of zero length', () => {
     const [result] = translate([jestTest({ status: 'pending', duration: null })]);
     expect(result).toMatchObject({ status: 'skipped', durationMs: 0, startTimeMs: T0, endTimeMs: T0 });

@@ -39,12 +39,13 @@ export interface Attempt {
 export function toTestResult(attempt: Attempt, cwd: string): TestResult | undefined {
   const meta = attempt.calls.reduce(mergeMetadata, {});
   if (meta.ignore) return undefined;
-  const { title, caseIds } = parseCaseIds(attempt.title);
+  const { title, caseIds, projects } = parseCaseIds(attempt.title);
   const status = attempt.outcome === undefined ? 'invalid' : statusOf(attempt.outcome, attempt.error);
   const result = createTestResult({
     title,
     ...identify(attempt, cwd, meta.caseIds?.length ? meta.caseIds : caseIds, meta.params ?? {}),
     caseIds,
+    projects,
     status,
     startTimeMs: attempt.startTimeMs,
     durationMs: attempt.durationMs,

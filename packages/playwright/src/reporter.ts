@@ -1,5 +1,5 @@
 import type { FullConfig, FullResult, Reporter, TestCase, TestResult as Attempt } from '@playwright/test/reporter';
-import { createCollector, handNetworkOptionsToWorkers, networkOptionsOf, terminalSafe } from '@qase-reporters/core';
+import { createCollector, createWarnOnce, handNetworkOptionsToWorkers, networkOptionsOf, terminalSafe } from '@qase-reporters/core';
 import type { Collector, Config, TestResult } from '@qase-reporters/core';
 import { toTestResult } from './result';
 import type { TranslateOptions } from './result';
@@ -93,5 +93,9 @@ export class QaseReporter implements Reporter {
 /** The official reporter's `framework` options, with its defaults: no browser parameter, no `is_flaky`. */
 function frameworkOptions(config: Config): Omit<TranslateOptions, 'logs'> {
   const { browser, markAsFlaky } = config.framework.playwright;
-  return { browserParameter: browser.addAsParameter ? browser.parameterName || 'browser' : undefined, markAsFlaky };
+  return {
+    browserParameter: browser.addAsParameter ? browser.parameterName || 'browser' : undefined,
+    markAsFlaky,
+    warn: createWarnOnce((line) => process.stderr.write(`${line}\n`)),
+  };
 }

@@ -2,13 +2,14 @@
 import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import type { Suite, TestCase, TestResult as Attempt, TestStep } from '@playwright/test/reporter';
-import { applyMetadata, createTestResult, failureStatus, mergeMetadata, parseCaseIds, toSignature } from '@qase-reporters/core';
+import { applyMetadata, createTestResult, failureStatus, mergeMetadata, mergeProjects, parseCaseIds, toSignature } from '@qase-reporters/core';
 import type { Attachment, Status, Step, StepStatus, TestError, TestMetadata, TestResult } from '@qase-reporters/core';
 import {
   CASE_ID_ANNOTATION,
   DATA_ANNOTATION,
   EXPECTED_RESULT_ANNOTATION,
   METADATA_CONTENT_TYPE,
+  PROJECTS_ANNOTATION,
   REQUEST_STEPS_CONTENT_TYPE,
   SUITE_ANNOTATION,
 } from './transport';
@@ -27,6 +28,8 @@ export interface TranslateOptions {
   markAsFlaky: boolean;
   /** stdout and stderr of the attempt, when `captureLogs` is on. */
   logs?: string;
+  /** Tells the user about an annotation that could not be read. */
+  warn?: (message: string) => void;
 }
 
 /**
@@ -46,10 +49,11 @@ export function toTestResult(test: TestCase, attempt: Attempt, options: Translat
   const messages = readMessages(attempt.attachments);
   const metadata = messages.filter((m): m is Exclude<MetadataMessage, StepMessage> => !('step' in m)).reduce<TestMetadata>(mergeMetadata, {});
   if (metadata.ignore) return undefined;
-  const { title, caseIds } = parseCaseIds(test.title);
+  const { title, caseIds, projects } = parseCaseIds(test.title);
   // Before Playwright 1.52 an attempt has no annotations of its own: the test's include those added at run time.
   const annotations = (attempt as Partial<Attempt>).annotations ?? test.annotations;
   const annotatedIds = annotatedCaseIds(annotations);
+  const mapped = mergeProjects(mergeProjects(projects, annotatedProjects(annotations, options.warn)), metadata.projects);
   const status = toStatus(test.expectedStatus, attempt);
   const startTimeMs = attempt.startTime.getTime();
   const durationMs = Math.max(0, attempt.duration);
@@ -65,8 +69,10 @@ export function toTestResult(test: TestCase, attempt: Attempt, options: Translat
   const browser: Record<string, string> = project ? { [options.browserParameter as string]: project } : {};
   const result = createTestResult({
     title,
-    ...identify(test, annotations, metadata, [annotatedIds, metadata.caseIds ?? [], caseIds], browser),
+    // The official signature has no case ids when the test names cases per project.
+    ...identify(test, annotations, metadata, Object.keys(mapped).length > 0 ? [] : [annotatedIds, metadata.caseIds ?? [], caseIds], browser),
     caseIds: unique([...caseIds, ...annotatedIds]),
+    projects: mapped,
     status,
     startTimeMs,
     durationMs,
@@ -161,6 +167,36 @@ function annotatedCaseIds(annotations: readonly Annotation[]): number[] {
   return annotations
     .filter((a) => a.type.toLowerCase() === CASE_ID_ANNOTATION && a.description !== undefined)
     .flatMap((a) => parseCaseIds(`(Qase ID: ${a.description})`).caseIds);
+}
+
+/**
+ * `{ type: 'QaseProjects', description: '{"PROJ1":[1,2]}' }`: case ids per project, as JSON. A description that is not
+ * such JSON is passed over with a warning (the official reporter passes it over silently); ids that are not positive
+ * whole numbers are left out.
+ */
+function annotatedProjects(annotations: readonly Annotation[], warn?: (message: string) => void): Record<string, number[]> {
+  return annotations
+    .filter((a) => a.type.toLowerCase() === PROJECTS_ANNOTATION && a.description !== undefined)
+    .reduce<Record<string, number[]>>((projects, a) => mergeProjects(projects, parseProjectsJson(a.description ?? '', warn)), {});
+}
+
+function parseProjectsJson(text: string, warn?: (message: string) => void): Record<string, number[]> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    parsed = undefined;
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    warn?.(`the QaseProjects annotation ${JSON.stringify(text)} is not a mapping like {"PROJ1":[1,2]} and was ignored.`);
+    return {};
+  }
+  const projects: Record<string, number[]> = {};
+  for (const [code, ids] of Object.entries(parsed)) {
+    const valid = (Array.isArray(ids) ? ids : [ids]).map(Number).filter((id) => Number.isSafeInteger(id) && id > 0);
+    projects[code] = unique(valid);
+  }
+  return projects;
 }
 
 function unique(ids: readonly number[]): number[] {

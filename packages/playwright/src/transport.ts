@@ -15,6 +15,8 @@ export const EXPECTED_RESULT_ANNOTATION = 'QaseExpectedResult';
 export const DATA_ANNOTATION = 'QaseData';
 /** The annotation the official reporter reads case ids from: `{ type: 'QaseID', description: '12,13' }`. */
 export const CASE_ID_ANNOTATION = 'qaseid';
+/** The annotation the official reporter reads case ids per project from: `{ type: 'QaseProjects', description: '{"PROJ1":[1,2]}' }`. */
+export const PROJECTS_ANNOTATION = 'qaseprojects';
 /** The annotation the official reporter reads a suite from: `{ type: 'QaseSuite', description: 'Auth\tLogin' }`. */
 export const SUITE_ANNOTATION = 'qasesuite';
 

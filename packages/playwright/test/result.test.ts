@@ -135,6 +135,29 @@ describe('toTestResult', () => {
     expect(result).toMatchObject({ title: 'logs in', caseIds: [1, 2, 3, 4, 5] });
   });
 
+  it('links case ids per project from title markers, QaseProjects annotations and qase.projects(), each once', () => {
+    const warnings: string[] = [];
+    const result = toTestResult(
+      testCase({ title: 'logs in (Qase PROJ1: 1) (Qase ID: 7)' }),
+      attempt({
+        annotations: [
+          { type: 'QaseProjects', description: '{"PROJ1":[1,2],"PROJ2":["3",0]}' },
+          { type: 'qaseprojects', description: 'not json' },
+        ],
+        attachments: [metadata({ projects: { PROJ3: [4] } }), metadata({ projects: { PROJ2: [3, 5] } })],
+      }),
+      { markAsFlaky: false, warn: (message) => warnings.push(message) },
+    );
+    expect(result).toMatchObject({ title: 'logs in', caseIds: [7], projects: { PROJ1: [1, 2], PROJ2: [3, 5], PROJ3: [4] } });
+    expect(warnings).toEqual(['the QaseProjects annotation "not json" is not a mapping like {"PROJ1":[1,2]} and was ignored.']);
+  });
+
+  it('signs a test that names cases per project without case ids, as the official reporter does', () => {
+    const mapped = toTestResult(testCase({ title: 'logs in' }), attempt({ attachments: [metadata({ caseIds: [7], projects: { PROJ1: [1] } })] }), { markAsFlaky: false });
+    const plain = toTestResult(testCase({ title: 'logs in' }), attempt(), { markAsFlaky: false });
+    expect(mapped?.signature).toBe(plain?.signature);
+  });
+
   it('folds qase.* calls in order: the last title wins, records and lists add up', () => {
     const result = toTestResult(
       testCase(),

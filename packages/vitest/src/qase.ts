@@ -123,7 +123,7 @@ export function addQaseId(title: string, caseIds: number | readonly number[]): s
   return qase(caseIds, title);
 }
 
-/** The official multi-project title (see `QaseApi.projects`); returns the title for now. */
+/** `test(addQaseProjects('Login', { PROJ1: [1], PROJ2: [2] }), …)`: the title with the official multi-project markers. */
 export function addQaseProjects(title: string, mapping: ProjectMapping): string {
   return qase.projectsTitle(title, mapping);
 }

@@ -61,7 +61,7 @@ export function toTestResults(test: ReportedTest, context: TestContext): TestRes
   const said = readAttempts(test.meta() as Record<string, unknown>);
   if (said.some((meta) => meta?.ignore)) return [];
 
-  const { title, caseIds } = parseCaseIds(test.name);
+  const { title, caseIds, projects } = parseCaseIds(test.name);
   // The file, then the describe blocks. The official reporter sends only the block Vitest last reported starting,
   // which with files running in parallel can be another file's (see the README); the signature below, which is
   // how Qase matches a result to the case it created, is the official one.
@@ -84,6 +84,7 @@ export function toTestResults(test: ReportedTest, context: TestContext): TestRes
       // The official reporter's signature: the full name as written, `(Qase ID: …)` included.
       signature: test.fullName,
       caseIds,
+      projects,
       status,
       startTimeMs,
       durationMs: spanMs,

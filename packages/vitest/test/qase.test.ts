@@ -24,7 +24,7 @@ describe('calls inside a test', () => {
     qase.title('first').title('Coupon is applied').fields({ severity: 'major' }).fields({ layer: 'unit', retries: 2 });
     qase.id(16).id([17]).suite('Checkout\tPayments').parameters({ currency: 'EUR' }).groupParameters({ card: 'visa' });
     qase.comment('one').comment('fixed price').attach({ paths: 'fixture.png' }).attach({ name: 'note.md', content: '# hi' });
-    qase.attach({ name: 'raw', content: Buffer.from([1, 2]), type: 'application/x-raw' });
+    qase.attach({ name: 'raw', content: Buffer.from([1, 2]), type: 'application/x-raw' }).projects({ PROJ2: [5] }).projects({ PROJ2: [6] });
     expect(said(task)).toEqual([{
       title: 'Coupon is applied',
       fields: { severity: 'major', layer: 'unit', retries: '2' },
@@ -34,6 +34,7 @@ describe('calls inside a test', () => {
       groupParams: { card: 'visa' },
       comment: 'fixed price',
       tags: [],
+      projects: { PROJ2: [5, 6] },
       attachments: [
         { name: 'fixture.png', contentType: 'image/png', path: resolve('fixture.png') },
         { name: 'note.md', contentType: 'text/plain', content: Buffer.from('# hi') },
