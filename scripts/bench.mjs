@@ -8,9 +8,9 @@
 //   npm run bench -- --only jest --sizes 200 --runs 1  one framework, one size, one run of each variant
 //
 // --only takes frameworks (jest, playwright, mocha, vitest) and core and page. For each framework and size the
-// variants (no reporter, ours, official) run once unmeasured (caches warm), then --runs times each, interleaved
-// and in a rotating order, so a busy moment of the machine falls on all of them; figures are medians. One more run
-// of each at the largest size answers every request after 100 ms, for the tail.
+// variants (no reporter, ours, official) run --runs times each, interleaved and in a rotating order, so a busy
+// moment of the machine falls on all of them; figures are medians (which also drop the first, cold-cache run of
+// three). One more run of each at the largest size answers every request after 100 ms, for the tail.
 import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
@@ -37,7 +37,13 @@ console.log(`${machine}\n`);
 const rows = [];
 const notes = [];
 for (const name of options.only.filter((part) => part in FRAMEWORKS)) {
-  rows.push(...(await benchFramework(name, FRAMEWORKS[name])));
+  try {
+    rows.push(...(await benchFramework(name, FRAMEWORKS[name])));
+  } catch (error) {
+    // One framework that cannot run (an install, a crash) leaves the others' figures standing.
+    console.error(`${name}: ${error.message}`);
+    notes.push(`${name}: not measured: ${error.message.split('\n')[0]}`);
+  }
 }
 if (options.only.includes('core')) {
   console.log(`core alone: ${CORE_RESULTS.toLocaleString('en-US')} results`);
@@ -96,7 +102,6 @@ async function benchFramework(name, framework) {
         if (run.code !== 0) throw new Error(`${name} (${key}, ${size} tests) exited with ${run.code}:\n${run.stderr.slice(-3000)}`);
         return run;
       };
-      for (const [key, variant] of variants) await once(key, variant, 0);
       for (let r = 0; r < options.runs; r++) {
         // Rotated each round, so no variant always runs right after the same other.
         for (const [key, variant] of rotate(variants, r)) {

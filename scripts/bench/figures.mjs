@@ -99,7 +99,7 @@ export function frameworkRows({ name, runs, tail, expected, officialSendsRequest
       figure: `${name}: results stored once, ${count(size)} tests (every run)`,
       target: `${count(results)} results once each, ${count(attachments)} attachments`,
       ours: stored(ours),
-      official: official && (officialSendsRequests ? stored(official) : 'none (report mode)'),
+      official: official && `${stored(official)}${officialSendsRequests ? '' : ' (report mode: written to files)'}`,
       pass: ours.every(once),
     });
   }

@@ -14,11 +14,13 @@ process.on('exit', () => {
 
 /**
  * Runs `command` (a Node script and its arguments) in `cwd` with `variant`'s reporter pointed at a fresh emulator
- * answering after `latencyMs`, and resolves with what was measured.
+ * answering after `latencyMs`, and resolves with what was measured. A reporter in report mode sends nothing: what
+ * it stored is what it wrote to `build/qase-report`.
  */
 export async function measureRun({ command, cwd, variant, latencyMs = 0 }) {
   const out = join(cwd, '.bench-out');
-  rmSync(out, { recursive: true, force: true });
+  const report = join(cwd, 'build/qase-report');
+  for (const dir of [out, report]) rmSync(dir, { recursive: true, force: true });
   mkdirSync(out, { recursive: true });
   const preload = join(out, 'peak-rss.cjs');
   writeFileSync(preload, PEAK_RSS);
@@ -38,7 +40,9 @@ export async function measureRun({ command, cwd, variant, latencyMs = 0 }) {
     const ends = numbers(join(out, 'ends'));
     const imports = numbers(join(out, 'imports'));
     const rss = readdirSync(out).filter((f) => f.startsWith('rss-')).map((f) => Number(readFileSync(join(out, f), 'utf8')));
-    const stored = Object.values(state.results).flat().map((r) => r.body.title);
+    const stored = variant.mode === 'report'
+      ? files(join(report, 'results')).map((f) => JSON.parse(readFileSync(join(report, 'results', f), 'utf8')).title)
+      : Object.values(state.results).flat().map((r) => r.body.title);
     return {
       code,
       stderr,
@@ -49,7 +53,7 @@ export async function measureRun({ command, cwd, variant, latencyMs = 0 }) {
       requests: state.requests.length,
       stored: stored.length,
       storedDistinct: new Set(stored).size,
-      attachments: state.attachments.length,
+      attachments: variant.mode === 'report' ? files(join(report, 'attachments')).length : state.attachments.length,
     };
   } finally {
     await emulator.close();
@@ -86,6 +90,10 @@ function spawnRun(command, args, cwd, env) {
       child.once('close', () => resolve({ code, stderr, exitedAt }));
     });
   });
+}
+
+function files(dir) {
+  return existsSync(dir) ? readdirSync(dir) : [];
 }
 
 function numbers(file) {
