@@ -11,11 +11,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { setImmediate } from 'node:timers';
+import { clearInterval, setImmediate, setInterval } from 'node:timers';
 import { fileURLToPath } from 'node:url';
 
 const REPO = join(dirname(fileURLToPath(import.meta.url)), '../..');
 const UNLIMITED = 1_000_000_000;
+const MiB = 1024 * 1024;
 
 /** Sends `count` results through core into a fresh emulator; resolves with the requests, stored results and times. */
 export async function measureCore(count) {
@@ -33,10 +34,10 @@ export async function measureCore(count) {
       QASE_TESTOPS_RATE_LIMIT_PER_MINUTE: String(UNLIMITED),
       QASE_LOGGING_CONSOLE: 'false',
     };
-    const { ownWallMs, peakRssMb } = await runProducer(count, cwd, env);
+    const { ownWallMs, peakRssMb, heapPeakMb, heapEndMb } = await runProducer(count, cwd, env);
     const state = emulator.state();
     const stored = Object.values(state.results).flat().map((r) => r.body.title);
-    return { results: count, requests: state.requests.length, stored: stored.length, storedDistinct: new Set(stored).size, ownWallMs, peakRssMb };
+    return { results: count, requests: state.requests.length, stored: stored.length, storedDistinct: new Set(stored).size, ownWallMs, peakRssMb, heapPeakMb, heapEndMb };
   } finally {
     rmSync(cwd, { recursive: true, force: true });
     await emulator.close();
@@ -44,7 +45,7 @@ export async function measureCore(count) {
 }
 
 function runProducer(count, cwd, env) {
-  const child = spawn(process.execPath, [fileURLToPath(import.meta.url), '--produce', String(count)], { cwd, env, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--expose-gc', fileURLToPath(import.meta.url), '--produce', String(count)], { cwd, env, stdio: ['ignore', 'pipe', 'inherit'] });
   let out = '';
   child.stdout.on('data', (chunk) => (out += chunk));
   return new Promise((resolve, reject) => {
@@ -56,6 +57,8 @@ function runProducer(count, cwd, env) {
 /** The producing process: a test run of `count` results, each with two steps, every tenth failed with a stack. */
 async function produce(count) {
   const { createCollector, createTestResult } = createRequire(join(REPO, 'package.json'))('@qase-reporters/core');
+  let heapPeak = 0;
+  const sampler = setInterval(() => (heapPeak = Math.max(heapPeak, process.memoryUsage().heapUsed)), 100);
   const started = Date.now();
   const collector = createCollector({}, { framework: 'bench', cwd: process.cwd(), env: process.env });
   collector.startRun();
@@ -78,7 +81,14 @@ async function produce(count) {
   }
   await collector.end();
   const ownWallMs = Date.now() - started;
-  process.stdout.write(JSON.stringify({ ownWallMs, peakRssMb: process.resourceUsage().maxRSS / 1024 }));
+  clearInterval(sampler);
+  globalThis.gc();
+  process.stdout.write(JSON.stringify({
+    ownWallMs,
+    peakRssMb: process.resourceUsage().maxRSS / 1024, // maxRSS is in kilobytes
+    heapPeakMb: heapPeak / MiB,
+    heapEndMb: process.memoryUsage().heapUsed / MiB,
+  }));
 }
 
 if (process.argv[2] === '--produce' && process.argv[1] === fileURLToPath(import.meta.url)) {

@@ -54,6 +54,8 @@ export function coreRows(input: {
   storedDistinct: number;
   ownWallMs: number;
   peakRssMb: number;
+  heapPeakMb: number;
+  heapEndMb: number;
 }): Row[];
 
 export function renderTable(rows: Row[]): string;

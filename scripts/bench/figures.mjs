@@ -107,7 +107,7 @@ export function frameworkRows({ name, runs, tail, expected, officialSendsRequest
 }
 
 /** The rows of core alone: `results` sent as fast as the client may, against `ratePerMinute`. */
-export function coreRows({ results, ratePerMinute, requests, stored, storedDistinct, ownWallMs, peakRssMb }) {
+export function coreRows({ results, ratePerMinute, requests, stored, storedDistinct, ownWallMs, peakRssMb, heapPeakMb, heapEndMb }) {
   const minimum = minimumRequests({ results, attachments: 0 });
   const atLimitMs = (requests / ratePerMinute) * 60_000;
   return [
@@ -124,7 +124,7 @@ export function coreRows({ results, ratePerMinute, requests, stored, storedDisti
       pass: requests <= minimum && ownWallMs <= atLimitMs,
     },
     {
-      figure: `core alone: results stored once (peak RSS ${megabytes(peakRssMb)})`,
+      figure: `core alone: results stored once (peak RSS ${megabytes(peakRssMb)}; heap peak ${megabytes(heapPeakMb)}, ${megabytes(heapEndMb)} after GC)`,
       target: `${count(results)} results, once each`,
       ours: `${storedDistinct} distinct of ${stored}`,
       pass: stored === results && storedDistinct === results,

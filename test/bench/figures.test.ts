@@ -47,7 +47,7 @@ describe('frameworkRows', () => {
 
 describe('coreRows', () => {
   it('takes requests ÷ rate as the time at the limit when the client is faster than the limit', () => {
-    const rows = coreRows({ results: 100_000, ratePerMinute: 200, requests: 502, stored: 100_000, storedDistinct: 100_000, ownWallMs: 10_000, peakRssMb: 120 });
+    const rows = coreRows({ results: 100_000, ratePerMinute: 200, requests: 502, stored: 100_000, storedDistinct: 100_000, ownWallMs: 10_000, peakRssMb: 120, heapPeakMb: 40, heapEndMb: 7 });
     expect(rows.map((r) => [r.ours, r.pass])).toEqual([['502', true], ['2.51 min', true], ['100000 distinct of 100000', true]]);
   });
 });
