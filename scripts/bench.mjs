@@ -162,8 +162,9 @@ function writeResults(table, page) {
   const lines = [
     '# Benchmark results',
     '',
-    `Written by \`npm run bench${args.length > 0 ? ` -- ${args.join(' ')}` : ''}\` (scripts/bench.mjs) on ${startedAt.toISOString()}; ` +
-      `${options.runs} measured run(s) of each variant per size, medians.`,
+    `Written by \`npm run bench${args.length > 0 ? ` -- ${args.join(' ')}` : ''}\` (scripts/bench.mjs) on ${startedAt.toISOString()}, ` +
+      `in ${((Date.now() - startedAt.getTime()) / 60_000).toFixed(0)} minutes; ${options.runs} measured run(s) of each variant per size, medians; ` +
+      `load average ${loadavg()[0].toFixed(2)} at the end.`,
     '',
     machine,
     '',
