@@ -47,7 +47,12 @@ for (const name of options.only.filter((part) => part in FRAMEWORKS)) {
 }
 if (options.only.includes('core')) {
   console.log(`core alone: ${CORE_RESULTS.toLocaleString('en-US')} results`);
-  rows.push(...coreRows({ ...(await measureCore(CORE_RESULTS)), ratePerMinute: API_RATE_PER_MINUTE }));
+  try {
+    rows.push(...coreRows({ ...(await measureCore(CORE_RESULTS)), ratePerMinute: API_RATE_PER_MINUTE }));
+  } catch (error) {
+    console.error(`core: ${error.message}`);
+    notes.push(`core: not measured: ${error.message.split('\n')[0]}`);
+  }
 }
 const table = renderTable(rows);
 console.log(`\n${table}\n`);
