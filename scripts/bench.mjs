@@ -44,6 +44,8 @@ for (const name of options.only.filter((part) => part in FRAMEWORKS)) {
     console.error(`${name}: ${error.message}`);
     notes.push(`${name}: not measured: ${error.message.split('\n')[0]}`);
   }
+  // Written after each framework, so that a bench stopped part way keeps what it measured.
+  writeResults(renderTable(rows));
 }
 if (options.only.includes('core')) {
   console.log(`core alone: ${CORE_RESULTS.toLocaleString('en-US')} results`);
