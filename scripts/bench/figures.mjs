@@ -1,0 +1,162 @@
+// What the bench concludes from its runs, as pure functions: medians, the fewest requests a run can make, each
+// figure against its target, and the table. No clock, no files: scripts/bench.mjs measures and writes.
+
+/** Results per request and attachments per request, the API's limits. */
+const RESULTS_PER_REQUEST = 200;
+const ATTACHMENTS_PER_REQUEST = 20;
+
+/** The targets of issue 15, on a 2-core machine. */
+export const TARGETS = {
+  /** Wall time over the run without a reporter, by suite size (smaller suites: larger share of fixed costs). */
+  overhead: (tests) => (tests >= 2_000 ? 1.05 : 1.10),
+  importMsPerFile: 2,
+  /** From the last test's end to the process's exit: one request's round trip at this latency, plus this. */
+  tailMarginMs: 200,
+  latencyMs: 100,
+  rssMb: 20,
+};
+
+export function median(values) {
+  const sorted = values.filter((v) => v !== undefined).sort((a, b) => a - b);
+  if (sorted.length === 0) return undefined;
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+/** The fewest requests for a run: its results and attachments in full batches, plus creating and completing it. */
+export function minimumRequests({ results, attachments }) {
+  return Math.ceil(results / RESULTS_PER_REQUEST) + Math.ceil(attachments / ATTACHMENTS_PER_REQUEST) + 2;
+}
+
+/**
+ * The rows of one framework from its runs: `runs[size][variant]` lists the measured runs of that size, `tail[variant]`
+ * the one run at `TARGETS.latencyMs`, and `expected(size)` the results and attachments a run must store. Each row:
+ * figure, target, ours, official (a text, or undefined when there is no official reporter to run), and whether
+ * ours meets the target.
+ */
+export function frameworkRows({ name, runs, tail, expected, officialSendsRequests }) {
+  const rows = [];
+  const sizes = Object.keys(runs).map(Number).sort((a, b) => b - a);
+  for (const size of sizes) {
+    const { none, ours, official } = runs[size];
+    const bareMs = median(none.map((r) => r.wallMs));
+    const ratio = (list) => (list ? median(list.map((r) => r.wallMs)) / bareMs : undefined);
+    const target = TARGETS.overhead(size);
+    rows.push({
+      figure: `${name}: wall time ÷ no reporter's (${seconds(bareMs)}), ${count(size)} tests`,
+      target: `≤ ${target.toFixed(2)}×`,
+      ours: `${ratio(ours).toFixed(3)}×`,
+      official: official && `${ratio(official).toFixed(3)}×`,
+      pass: ratio(ours) <= target,
+    });
+  }
+  const largest = sizes[0];
+  const { none, ours, official } = runs[largest];
+  const importMs = (list) => median(list.map((r) => r.importMsPerFile));
+  rows.push({
+    figure: `${name}: helper import per test file (no-op import: ${milliseconds(importMs(none))})`,
+    target: `< ${TARGETS.importMsPerFile} ms`,
+    ours: milliseconds(importMs(ours)),
+    official: official && milliseconds(importMs(official)),
+    pass: importMs(ours) < TARGETS.importMsPerFile,
+  });
+  const tailTargetMs = TARGETS.latencyMs + TARGETS.tailMarginMs;
+  rows.push({
+    figure: `${name}: tail at ${TARGETS.latencyMs} ms latency (no reporter's: ${seconds(tail.none.tailMs)}), ${count(largest)} tests`,
+    target: `≤ ${seconds(tailTargetMs)}`,
+    ours: seconds(tail.ours.tailMs),
+    official: tail.official && seconds(tail.official.tailMs),
+    pass: tail.ours.tailMs <= tailTargetMs,
+  });
+  const rss = (list) => median(list.map((r) => r.peakRssMb));
+  const bareRss = rss(none);
+  rows.push({
+    figure: `${name}: peak RSS over no reporter's (${megabytes(bareRss)}), ${count(largest)} tests`,
+    target: `≤ ${TARGETS.rssMb} MB`,
+    ours: `+${megabytes(rss(ours) - bareRss)}`,
+    official: official && `+${megabytes(rss(official) - bareRss)}`,
+    pass: rss(ours) - bareRss <= TARGETS.rssMb,
+  });
+  for (const size of sizes) {
+    const { ours, official } = runs[size];
+    const minimum = minimumRequests(expected(size));
+    const most = (list) => Math.max(...list.map((r) => r.requests));
+    rows.push({
+      figure: `${name}: requests, ${count(size)} tests`,
+      target: `${minimum} (the minimum)`,
+      ours: String(most(ours)),
+      official: official && (officialSendsRequests ? String(most(official)) : 'none (report mode)'),
+      pass: most(ours) <= minimum,
+    });
+  }
+  for (const size of sizes) {
+    const { ours, official } = runs[size];
+    const { results, attachments } = expected(size);
+    const once = (r) => r.stored === results && r.storedDistinct === results && r.attachments === attachments;
+    const stored = (list) => `${list.every(once) ? 'yes' : 'no'}: ` +
+      list.map((r) => `${r.storedDistinct} distinct of ${r.stored}, ${r.attachments} attachments`).join('; ');
+    rows.push({
+      figure: `${name}: results stored once, ${count(size)} tests (every run)`,
+      target: `${count(results)} results once each, ${count(attachments)} attachments`,
+      ours: stored(ours),
+      official: official && `${stored(official)}${officialSendsRequests ? '' : ' (report mode: written to files)'}`,
+      pass: ours.every(once),
+    });
+  }
+  return rows;
+}
+
+/** The rows of core alone: `results` sent as fast as the client may, against `ratePerMinute`. */
+export function coreRows({ results, ratePerMinute, requests, stored, storedDistinct, ownWallMs, peakRssMb, heapPeakMb, heapEndMb }) {
+  const minimum = minimumRequests({ results, attachments: 0 });
+  const atLimitMs = (requests / ratePerMinute) * 60_000;
+  return [
+    {
+      figure: `core alone: requests for ${count(results)} results`,
+      target: `${minimum} (the minimum)`,
+      ours: String(requests),
+      pass: requests <= minimum,
+    },
+    {
+      figure: `core alone: time at ${ratePerMinute} requests/min (requests ÷ rate; own work unthrottled: ${seconds(ownWallMs)})`,
+      target: `≤ ${minutes((minimum / ratePerMinute) * 60_000)}`,
+      ours: minutes(Math.max(atLimitMs, ownWallMs)),
+      pass: requests <= minimum && ownWallMs <= atLimitMs,
+    },
+    {
+      figure: `core alone: results stored once (peak RSS ${megabytes(peakRssMb)}; heap peak ${megabytes(heapPeakMb)}, ${megabytes(heapEndMb)} after GC)`,
+      target: `${count(results)} results, once each`,
+      ours: `${storedDistinct} distinct of ${stored}`,
+      pass: stored === results && storedDistinct === results,
+    },
+  ];
+}
+
+/** A Markdown table of `rows`: figure, target, ours, official, whether ours passes. */
+export function renderTable(rows) {
+  const lines = ['| figure | target | ours | official | ours meets target |', '|---|---|---|---|---|'];
+  for (const row of rows) {
+    lines.push(`| ${row.figure} | ${row.target} | ${row.ours} | ${row.official ?? '—'} | ${row.pass ? 'yes' : '**no**'} |`);
+  }
+  return lines.join('\n');
+}
+
+function count(n) {
+  return n.toLocaleString('en-US');
+}
+
+function seconds(ms) {
+  return ms === undefined ? '?' : `${(ms / 1000).toFixed(2)} s`;
+}
+
+function milliseconds(ms) {
+  return ms === undefined ? '?' : `${ms.toFixed(2)} ms`;
+}
+
+function minutes(ms) {
+  return `${(ms / 60_000).toFixed(2)} min`;
+}
+
+function megabytes(mb) {
+  return `${mb.toFixed(1)} MB`;
+}

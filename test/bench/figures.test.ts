@@ -1,0 +1,64 @@
+// The bench's conclusions from made-up runs: medians, the fewest requests, verdicts, the table. Nothing is timed.
+import { describe, expect, it } from 'vitest';
+import { coreRows, frameworkRows, median, minimumRequests, renderTable } from '../../scripts/bench/figures.mjs';
+import type { Run } from '../../scripts/bench/figures.mjs';
+
+const run = (wallMs: number, extra: Partial<Run> = {}): Run => ({
+  wallMs, tailMs: 250, importMsPerFile: 1, peakRssMb: 100, requests: 22, stored: 2000, storedDistinct: 2000, attachments: 200, ...extra,
+});
+
+describe('median', () => {
+  it('takes the middle value, or the mean of the two middle ones, ignoring missing values', () => {
+    expect(median([3, 1, 2])).toBe(2);
+    expect(median([4, 1, 3, 2])).toBe(2.5);
+    expect(median([undefined, 5])).toBe(5);
+    expect(median([])).toBeUndefined();
+  });
+});
+
+describe('minimumRequests', () => {
+  it('is full batches of 200 results and 20 attachments, plus creating and completing the run', () => {
+    expect(minimumRequests({ results: 2000, attachments: 200 })).toBe(22);
+    expect(minimumRequests({ results: 200, attachments: 20 })).toBe(4);
+    expect(minimumRequests({ results: 100_000, attachments: 0 })).toBe(502);
+  });
+});
+
+describe('frameworkRows', () => {
+  const rows = frameworkRows({
+    name: 'jest',
+    runs: { 2000: { none: [run(10_000), run(11_000), run(9_000)], ours: [run(10_400), run(10_600), run(20_000)], official: [run(15_000)] } },
+    tail: { none: run(0, { tailMs: 200 }), ours: run(0, { tailMs: 350 }), official: run(0, { tailMs: 900 }) },
+    expected: (tests) => ({ results: tests, attachments: tests / 10 }),
+    officialSendsRequests: true,
+  });
+  const row = (start: string) => rows.find((r) => r.figure.startsWith(start))!;
+
+  it('judges the median wall time against the no-reporter median', () => {
+    expect(row('jest: wall time')).toMatchObject({ target: '≤ 1.05×', ours: '1.060×', official: '1.500×', pass: false });
+  });
+
+  it('judges the tail against one round trip plus 0.2 s, and requests against the minimum', () => {
+    expect(row('jest: tail')).toMatchObject({ target: '≤ 0.30 s', ours: '0.35 s', pass: false });
+    expect(row('jest: requests')).toMatchObject({ target: '22 (the minimum)', ours: '22', pass: true });
+    expect(row('jest: results stored once')).toMatchObject({ pass: true });
+  });
+});
+
+describe('coreRows', () => {
+  it('takes requests ÷ rate as the time at the limit when the client is faster than the limit', () => {
+    const rows = coreRows({ results: 100_000, ratePerMinute: 200, requests: 502, stored: 100_000, storedDistinct: 100_000, ownWallMs: 10_000, peakRssMb: 120, heapPeakMb: 40, heapEndMb: 7 });
+    expect(rows.map((r) => [r.ours, r.pass])).toEqual([['502', true], ['2.51 min', true], ['100000 distinct of 100000', true]]);
+  });
+});
+
+describe('renderTable', () => {
+  it('is a Markdown table with a dash where no official reporter ran and a bold no where a target is missed', () => {
+    const table = renderTable([{ figure: 'f', target: 't', ours: 'o', pass: false }]);
+    expect(table.split('\n')).toEqual([
+      '| figure | target | ours | official | ours meets target |',
+      '|---|---|---|---|---|',
+      '| f | t | o | — | **no** |',
+    ]);
+  });
+});
