@@ -74,6 +74,21 @@ describe('attachments', () => {
     expect(storedBodies().every((body) => body.attachments?.length === 1)).toBe(true);
   });
 
+  it('fills requests of 20 files across batches when attachments are sparse', async () => {
+    // 600 results in three batches of 200, one attachment every 20 results: 30 files, 2 requests (not one per batch).
+    const results = makeResults(600, (i) => (i % 20 === 0 ? { attachments: [{ name: `log-${i}.txt`, contentType: 'text/plain', content: `log ${i}` }] } : {}));
+    const summary = await report(cwd, qaseEnv(emulator), results);
+    const state = emulator.state();
+    expect(summary.delivered).toBe(600);
+    expect(state.attachments).toHaveLength(30);
+    expect(countRequests(state, 'POST', ATTACHMENT_PATH)).toBe(2);
+    const hashOf = Object.fromEntries(state.attachments.map((a) => [a.sha256, a.hash]));
+    for (const body of storedBodies()) {
+      const i = Number(body.title.split(' ')[1]);
+      expect(body.attachments ?? []).toEqual(i % 20 === 0 ? [hashOf[sha256(`log ${i}`)]] : []);
+    }
+  });
+
   it('skips a file over 32 MB with a warning that names it, and sends its result', async () => {
     const video = join(cwd, 'huge-video.webm');
     writeFileSync(video, '');
