@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { copyFileSync, createReadStream, existsSync, linkSync, mkdirSync, realpathSync, statSync, writeFileSync, type Stats } from 'node:fs';
+import { copyFileSync, createReadStream, existsSync, linkSync, mkdirSync, readFileSync, realpathSync, statSync, writeFileSync, type Stats } from 'node:fs';
 import { basename, join, posix, sep, win32 } from 'node:path';
 import type { ResultBody, StepBody } from './api-types';
 import type { UploadFile } from './api';
@@ -80,8 +80,9 @@ export function resolveFolderFile(folder: string, name: string): FolderFile {
   let root: string;
   let real: string;
   try {
-    root = realpathSync(folder);
-    real = realpathSync(join(root, name));
+    // The system's realpath: one call, where Node's own looks up every folder on the way (per attachment sent).
+    root = realpathSync.native(folder);
+    real = realpathSync.native(join(root, name));
   } catch {
     return { refused: 'it does not exist (or a link in its path leads nowhere)' };
   }
@@ -209,16 +210,18 @@ export function createAttachmentUploader(options: AttachmentUploaderOptions): At
         continue;
       }
       // Replaced by something unreadable since the result was written: its batch would fail every try.
-      const content = contentByRef.get(ref) ?? (await sha256Stream(path).catch(() => undefined));
-      if (content === undefined) {
+      const read = contentByRef.has(ref) ? { content: contentByRef.get(ref)! } : await readForUpload(path).catch(() => undefined);
+      if (read === undefined) {
         options.warn(`attachment "${ref.slice(REF.length)}" cannot be read; its result is sent without it.`);
         settle(ref);
         continue;
       }
+      const { content } = read;
       contentByRef.set(ref, content);
       if (hashByContent.has(content)) settle(ref);
       else if (!pending.some((p) => p.content === content)) {
-        pending.push({ ref, content, size: statSync(path).size, file: { name: basename(path), contentType: contentTypeOf(path), path } });
+        const file = { name: basename(path), contentType: contentTypeOf(path), ...(read.bytes ? { content: read.bytes } : { path }) };
+        pending.push({ ref, content, size: read.bytes?.length ?? statSync(path).size, file });
       }
     }
     return groupUploads(pending)[0] ?? [];
@@ -308,6 +311,18 @@ export function safeName(name: string): string {
 
 function sha256(content: Buffer): string {
   return createHash('sha256').update(content).digest('hex');
+}
+
+// A small file (a log, a small screenshot) is read once, hashed and sent from memory: a stream's open, reads and
+// close, twice (hash, then upload), cost more than the file. A larger one is streamed both times, so memory holds
+// at most a request of small files.
+const READ_AT_ONCE_BYTES = 64 * 1024;
+
+/** The file's content hash, and its bytes when it is small enough to send from memory. */
+async function readForUpload(path: string): Promise<{ content: string; bytes?: Buffer }> {
+  if (statSync(path).size > READ_AT_ONCE_BYTES) return { content: await sha256Stream(path) };
+  const bytes = readFileSync(path);
+  return { content: sha256(bytes), bytes };
 }
 
 function sha256Stream(path: string): Promise<string> {

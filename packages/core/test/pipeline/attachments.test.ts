@@ -89,6 +89,23 @@ describe('attachments', () => {
     }
   });
 
+  it('sends a small file and a large one (read from memory, streamed) with their content and names', async () => {
+    const small = join(cwd, 'small.log');
+    writeFileSync(small, 'a small log\n');
+    const large = join(cwd, 'large.log');
+    const largeContent = 'a line of a large log\n'.repeat(10_000); // over 64 KB: streamed
+    writeFileSync(large, largeContent);
+    const [result] = makeResults(1, () => ({
+      attachments: [{ name: 'small', contentType: 'text/plain', path: small }, { name: 'large', contentType: 'text/plain', path: large }],
+    }));
+    const summary = await report(cwd, qaseEnv(emulator), [result]);
+    expect(summary.delivered).toBe(1);
+    expect(emulator.state().attachments.map((a) => [a.filename, a.sha256])).toEqual([
+      ['small.log', sha256('a small log\n')],
+      ['large.log', sha256(largeContent)],
+    ]);
+  });
+
   it('skips a file over 32 MB with a warning that names it, and sends its result', async () => {
     const video = join(cwd, 'huge-video.webm');
     writeFileSync(video, '');

@@ -32,12 +32,12 @@ function uploader(upload = async (files: UploadFile[]) => files.map((f) => `hash
 
 const store = () => createAttachmentStore(dir, { warn: () => undefined });
 
-// A result with one attachment of its own content (or none).
-function results(from: number, to: number, attached = (i: number) => true): ResultBody[] {
+// Results each with one attachment of its own content.
+function results(from: number, to: number): ResultBody[] {
   const keep = store();
   return Array.from({ length: to - from }, (_, k) => {
     const i = from + k;
-    const ref = attached(i) ? keep({ name: `log-${i}.txt`, contentType: 'text/plain', content: `log ${i}` }) : undefined;
+    const ref = keep({ name: `log-${i}.txt`, contentType: 'text/plain', content: `log ${i}` });
     return { id: `id-${i}`, title: `test ${i}`, execution: { status: 'passed' }, attachments: ref ? [ref] : [] } as unknown as ResultBody;
   });
 }
