@@ -114,7 +114,16 @@ export interface AttachmentUploaderOptions {
   warn(line: string): void;
   /** Aborted at the deadline: a batch waiting for a fuller request stops waiting. */
   cancelled: AbortSignal;
+  /** Resolves after `ms` (or rejects once `cancel` aborts), without keeping the process alive. */
+  sleep(ms: number, cancel: AbortSignal): Promise<void>;
 }
+
+/**
+ * How long a batch waits at most for later results' files to fill its request. A fast run fills it or ends sooner;
+ * in a slow run with few attachments, it bounds how late the batch's results arrive and how long it holds its place
+ * in flight, at one request of files per wait.
+ */
+export const MAX_FILL_WAIT_MS = 10_000;
 
 export interface AttachmentUploader {
   /** A result was written: its attachments join the queue, so requests fill across batches. */
@@ -128,8 +137,8 @@ export interface AttachmentUploader {
 /**
  * Swaps the local references in a batch for API hashes, uploading each distinct file once per run (by content
  * hash). Files leave in requests of 20 filled across batches: while results are being written (between the first
- * `expect` and `close`), a batch whose attachments would not fill a request waits for later results' attachments
- * to join them, so sparse attachments cost ceil(files / 20) requests, not one per batch. Waiting sends nothing, so
+ * `expect` and `close`), a batch whose attachments would not fill a request waits (MAX_FILL_WAIT_MS at most) for
+ * later results' attachments to join them, so sparse attachments cost ceil(files / 20) requests, not one per batch. Waiting sends nothing, so
  * the in-flight bound holds; and results are written regardless of sending, so the request always fills or closes.
  * 507 (storage full) stops attachments for the rest of the run while results still go; a missing file is dropped
  * with a warning. Other errors reject, so the batch stays in the outbox and its files stay queued.
@@ -184,17 +193,31 @@ export function createAttachmentUploader(options: AttachmentUploaderOptions): At
   }
 
   async function uploadAll(refs: string[]): Promise<void> {
-    for (;;) {
-      const missing = refs.filter((ref) => !settled.has(ref));
-      if (missing.length === 0 || storageFull) return;
-      if (options.cancelled.aborted) throw new Error('cancelled at the deadline');
-      // A batch from an earlier process's outbox (or sent again after a failure): its files go first.
-      const order = [...new Set([...missing, ...queued])];
-      if (writing && order.length < ATTACHMENT_LIMITS.filesPerRequest) {
-        await new Promise<void>((done) => (wake = done));
-        continue;
+    let patient = true;
+    // The wait's timer, started the first time this batch waits; stopped once the batch's files are uploaded.
+    let patience: AbortController | undefined;
+    try {
+      for (;;) {
+        const missing = refs.filter((ref) => !settled.has(ref));
+        if (missing.length === 0 || storageFull) return;
+        if (options.cancelled.aborted) throw new Error('cancelled at the deadline');
+        // A batch from an earlier process's outbox (or sent again after a failure): its files go first.
+        const order = [...new Set([...missing, ...queued])];
+        if (writing && patient && order.length < ATTACHMENT_LIMITS.filesPerRequest) {
+          if (!patience) {
+            patience = new AbortController();
+            options.sleep(MAX_FILL_WAIT_MS, patience.signal).then(() => {
+              patient = false;
+              changed();
+            }, () => undefined);
+          }
+          await new Promise<void>((done) => (wake = done));
+          continue;
+        }
+        await uploadGroup(await prepare(order));
       }
-      await uploadGroup(await prepare(order));
+    } finally {
+      patience?.abort();
     }
   }
 

@@ -156,6 +156,7 @@ export function createDelivery(options: DeliveryOptions): Delivery {
     upload: (files) => sender.send((c) => api.uploadAttachments(project, files, c)),
     warn: output.warn,
     cancelled: ended,
+    sleep: effects.sleep,
   });
 
   function sendToApi(client: ApiClient) {

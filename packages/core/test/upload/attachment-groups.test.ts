@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { UploadFile } from '../../src/api';
 import type { ResultBody } from '../../src/api-types';
-import { createAttachmentStore, createAttachmentUploader } from '../../src/attachments';
+import { createAttachmentStore, createAttachmentUploader, MAX_FILL_WAIT_MS } from '../../src/attachments';
 import { ApiError } from '../../src/errors';
 
 let dir: string;
@@ -21,12 +21,21 @@ beforeEach(() => {
 
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
+// The timer of a batch's wait for a fuller request: it fires when the test says.
+let waitOver: (() => void) | undefined;
+let waitMs: number | undefined;
+
 function uploader(upload = async (files: UploadFile[]) => files.map((f) => `hash-of-${f.name}`)) {
+  waitOver = undefined;
   return createAttachmentUploader({
     dir,
     upload: (files) => (requests.push(files), upload(files)),
     warn: () => undefined,
     cancelled: cancel.signal,
+    sleep: (ms) => new Promise((done) => {
+      waitMs = ms;
+      waitOver = done;
+    }),
   });
 }
 
@@ -67,6 +76,19 @@ describe('attachment requests across batches', () => {
     attachments.close();
     expect((await next).map((r) => r.attachments)).toEqual(second.map((_, i) => [`hash-of-log-${i + 5}.txt`]));
     expect(requests.map((r) => r.length)).toEqual([20, 5]);
+  });
+
+  it('a batch waits at most MAX_FILL_WAIT_MS: then what is queued goes as it is', async () => {
+    const attachments = uploader();
+    const batch = results(0, 3);
+    batch.forEach(attachments.expect);
+    const resolved = attachments.resolve(batch);
+    await settle();
+    expect(requests).toHaveLength(0);
+    expect(waitMs).toBe(MAX_FILL_WAIT_MS);
+    waitOver!();
+    expect((await resolved).map((r) => r.attachments)).toEqual(batch.map((_, i) => [`hash-of-log-${i}.txt`]));
+    expect(requests.map((r) => r.length)).toEqual([3]);
   });
 
   it('sends at once what no more results can fill: after close, and for a batch nobody said was written', async () => {
