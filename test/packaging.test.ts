@@ -60,7 +60,7 @@ it.each(['qase-reporters', 'qase-reporters-emulator'])('the %s command is linked
 
 // Test files import the per-test API, Jest and Vitest once per file: it must not bring the reporter's config reader,
 // upload pipeline or HTTP client with it. Those load when the framework instantiates the reporter.
-const REPORTER_ONLY = /node_modules\/(got|form-data|hpagent)\/|core\/dist\/(config|collector|delivery|api|outbox|upload|attachments)\b/;
+const REPORTER_ONLY = /node_modules\/(got|form-data|hpagent)\/|core\/dist\/(config|collector|delivery|api|outbox|upload|attachments|network)\b/;
 const loadedBy = (load: string, type: 'commonjs' | 'module') =>
   node([`--input-type=${type}`, '-e', `${load}; console.log(JSON.stringify(Object.keys(require.cache)))`]);
 

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { copyFileSync, createReadStream, existsSync, linkSync, mkdirSync, realpathSync, statSync, writeFileSync, type Stats } from 'node:fs';
+import { copyFileSync, createReadStream, existsSync, linkSync, mkdirSync, readFileSync, realpathSync, statSync, writeFileSync, type Stats } from 'node:fs';
 import { basename, join, posix, sep, win32 } from 'node:path';
 import type { ResultBody, StepBody } from './api-types';
 import type { UploadFile } from './api';
@@ -80,8 +80,9 @@ export function resolveFolderFile(folder: string, name: string): FolderFile {
   let root: string;
   let real: string;
   try {
-    root = realpathSync(folder);
-    real = realpathSync(join(root, name));
+    // The system's realpath: one call, where Node's own looks up every folder on the way (per attachment sent).
+    root = realpathSync.native(folder);
+    real = realpathSync.native(join(root, name));
   } catch {
     return { refused: 'it does not exist (or a link in its path leads nowhere)' };
   }
@@ -111,70 +112,168 @@ export interface AttachmentUploaderOptions {
   /** One attachment request (already rate-limited and retried by the caller). */
   upload(files: UploadFile[]): Promise<string[]>;
   warn(line: string): void;
+  /** Aborted at the deadline: a batch waiting for a fuller request stops waiting. */
+  cancelled: AbortSignal;
+  /** Resolves after `ms` (or rejects once `cancel` aborts), without keeping the process alive. */
+  sleep(ms: number, cancel: AbortSignal): Promise<void>;
+}
+
+/**
+ * How long a batch waits at most for later results' files to fill its request. A fast run fills it or ends sooner;
+ * in a slow run with few attachments, it bounds how late the batch's results arrive and how long it holds its place
+ * in flight, at one request of files per wait.
+ */
+export const MAX_FILL_WAIT_MS = 10_000;
+
+export interface AttachmentUploader {
+  /** A result was written: its attachments join the queue, so requests fill across batches. */
+  expect(result: ResultBody): void;
+  /** Every result is written: nothing more will fill a request, so what is queued goes as it is. */
+  close(): void;
+  /** The batch with its references swapped for the API's hashes, once every one of them is uploaded. */
+  resolve(batch: readonly ResultBody[]): Promise<ResultBody[]>;
 }
 
 /**
  * Swaps the local references in a batch for API hashes, uploading each distinct file once per run (by content
- * hash). 507 (storage full) stops attachments for the rest of the run while results still go; a missing file is
- * dropped with a warning. Other errors reject, so the batch stays in the outbox.
+ * hash). Files leave in requests of 20 filled across batches: while results are being written (between the first
+ * `expect` and `close`), a batch whose attachments would not fill a request waits (MAX_FILL_WAIT_MS at most) for
+ * later results' attachments to join them, so sparse attachments cost ceil(files / 20) requests, not one per batch. Waiting sends nothing, so
+ * the in-flight bound holds; and results are written regardless of sending, so the request always fills or closes.
+ * 507 (storage full) stops attachments for the rest of the run while results still go; a missing file is dropped
+ * with a warning. Other errors reject, so the batch stays in the outbox and its files stay queued.
  */
-export function createAttachmentUploader(options: AttachmentUploaderOptions) {
+export function createAttachmentUploader(options: AttachmentUploaderOptions): AttachmentUploader {
   const hashByContent = new Map<string, string>();
   const contentByRef = new Map<string, string>();
+  // Refs that need no upload any more: uploaded (their content has a hash) or dropped with a warning.
+  const settled = new Set<string>();
+  // Written and not yet uploaded, oldest first.
+  const queued = new Set<string>();
+  let writing = false;
   let storageFull = false;
+  let wake: (() => void) | undefined;
   let previous: Promise<unknown> = Promise.resolve();
+
+  const changed = () => {
+    wake?.();
+    wake = undefined;
+  };
+  options.cancelled.addEventListener('abort', changed, { once: true });
+
+  function expect(result: ResultBody): void {
+    const refs = new Set<string>();
+    collectRefs(result, refs);
+    if (refs.size === 0 || storageFull) return;
+    writing = true;
+    for (const ref of refs) if (!settled.has(ref)) queued.add(ref);
+    if (queued.size >= ATTACHMENT_LIMITS.filesPerRequest) changed();
+  }
+
+  function close(): void {
+    writing = false;
+    changed();
+  }
 
   async function resolve(batch: readonly ResultBody[]): Promise<ResultBody[]> {
     const refs = new Set<string>();
     for (const result of batch) collectRefs(result, refs);
     if (refs.size === 0) return [...batch];
-    // One batch's attachments at a time: a file that batches in flight together share is uploaded once, and
-    // after a 507 the batches behind it do not try again.
-    const turn = previous.then(() => (storageFull ? new Map<string, string>() : uploadAll([...refs])));
+    // One upload at a time: a file that batches in flight together share is uploaded once, and after a 507 the
+    // batches behind it do not try again.
+    const turn = previous.then(() => uploadAll([...refs]));
     previous = turn.catch(() => undefined);
-    const hashes = await turn;
+    await turn;
+    const hashes = new Map<string, string>();
+    for (const ref of refs) {
+      const hash = hashByContent.get(contentByRef.get(ref) ?? '');
+      if (hash !== undefined) hashes.set(ref, hash);
+    }
     return batch.map((result) => replaceRefs(result, hashes));
   }
 
-  async function uploadAll(refs: string[]): Promise<Map<string, string>> {
+  async function uploadAll(refs: string[]): Promise<void> {
+    let patient = true;
+    // The wait's timer, started the first time this batch waits; stopped once the batch's files are uploaded.
+    let patience: AbortController | undefined;
+    try {
+      for (;;) {
+        const missing = refs.filter((ref) => !settled.has(ref));
+        if (missing.length === 0 || storageFull) return;
+        if (options.cancelled.aborted) throw new Error('cancelled at the deadline');
+        // A batch from an earlier process's outbox (or sent again after a failure): its files go first.
+        const order = [...new Set([...missing, ...queued])];
+        if (writing && patient && order.length < ATTACHMENT_LIMITS.filesPerRequest) {
+          if (!patience) {
+            patience = new AbortController();
+            options.sleep(MAX_FILL_WAIT_MS, patience.signal).then(() => {
+              patient = false;
+              changed();
+            }, () => undefined);
+          }
+          await new Promise<void>((done) => (wake = done));
+          continue;
+        }
+        await uploadGroup(await prepare(order));
+      }
+    } finally {
+      patience?.abort();
+    }
+  }
+
+  // The first request's worth of files, read and hashed; those already uploaded or unreadable are settled here.
+  async function prepare(order: string[]) {
     const pending: { ref: string; file: UploadFile; size: number; content: string }[] = [];
-    for (const ref of refs) {
+    for (const ref of order) {
+      if (pending.length >= ATTACHMENT_LIMITS.filesPerRequest) break;
       const { path, refused } = folderFileOf(ref, options.dir);
       if (path === undefined) {
         options.warn(`attachment "${ref.slice(REF.length)}" is not sent: ${refused}. Its result is sent without it.`);
+        settle(ref);
         continue;
       }
       // Replaced by something unreadable since the result was written: its batch would fail every try.
-      const content = contentByRef.get(ref) ?? (await sha256Stream(path).catch(() => undefined));
-      if (content === undefined) {
+      const read = contentByRef.has(ref) ? { content: contentByRef.get(ref)! } : await readForUpload(path).catch(() => undefined);
+      if (read === undefined) {
         options.warn(`attachment "${ref.slice(REF.length)}" cannot be read; its result is sent without it.`);
+        settle(ref);
         continue;
       }
+      const { content } = read;
       contentByRef.set(ref, content);
-      if (hashByContent.has(content) || pending.some((p) => p.content === content)) continue;
-      pending.push({ ref, content, size: statSync(path).size, file: { name: basename(path), contentType: contentTypeOf(path), path } });
-    }
-    for (const group of groupUploads(pending)) {
-      try {
-        const hashes = await options.upload(group.map((p) => p.file));
-        group.forEach((p, i) => hashByContent.set(p.content, hashes[i]));
-      } catch (error) {
-        // 507: the workspace has no storage left, for this file and every other.
-        if (!(error instanceof ApiError) || error.decision?.action !== 'set-aside') throw error;
-        storageFull = true;
-        options.warn(`${error.message} Attachments are not uploaded for the rest of this run; results still are.`);
-        break;
+      if (hashByContent.has(content)) settle(ref);
+      else if (!pending.some((p) => p.content === content)) {
+        const file = { name: basename(path), contentType: contentTypeOf(path), ...(read.bytes ? { content: read.bytes } : { path }) };
+        pending.push({ ref, content, size: read.bytes?.length ?? statSync(path).size, file });
       }
     }
-    const byRef = new Map<string, string>();
-    for (const ref of refs) {
-      const hash = hashByContent.get(contentByRef.get(ref) ?? '');
-      if (hash !== undefined) byRef.set(ref, hash);
-    }
-    return byRef;
+    return groupUploads(pending)[0] ?? [];
   }
 
-  return { resolve };
+  async function uploadGroup(group: { ref: string; file: UploadFile; content: string }[]): Promise<void> {
+    if (group.length === 0) return;
+    try {
+      const hashes = await options.upload(group.map((p) => p.file));
+      group.forEach((p, i) => hashByContent.set(p.content, hashes[i]));
+    } catch (error) {
+      // 507: the workspace has no storage left, for this file and every other.
+      if (!(error instanceof ApiError) || error.decision?.action !== 'set-aside') throw error;
+      storageFull = true;
+      queued.clear();
+      options.warn(`${error.message} Attachments are not uploaded for the rest of this run; results still are.`);
+      return;
+    }
+    // Every ref whose content is now uploaded, this group's and its duplicates', needs nothing more.
+    for (const ref of queued) if (hashByContent.has(contentByRef.get(ref) ?? '')) settle(ref);
+    for (const p of group) settle(p.ref);
+  }
+
+  function settle(ref: string): void {
+    settled.add(ref);
+    queued.delete(ref);
+  }
+
+  return { expect, close, resolve };
 }
 
 /** Groups files into requests of at most 20 files and 128 MB, in order. */
@@ -235,6 +334,18 @@ export function safeName(name: string): string {
 
 function sha256(content: Buffer): string {
   return createHash('sha256').update(content).digest('hex');
+}
+
+// A small file (a log, a small screenshot) is read once, hashed and sent from memory: a stream's open, reads and
+// close, twice (hash, then upload), cost more than the file. A larger one is streamed both times, so memory holds
+// at most a request of small files.
+const READ_AT_ONCE_BYTES = 64 * 1024;
+
+/** The file's content hash, and its bytes when it is small enough to send from memory. */
+async function readForUpload(path: string): Promise<{ content: string; bytes?: Buffer }> {
+  if (statSync(path).size > READ_AT_ONCE_BYTES) return { content: await sha256Stream(path) };
+  const bytes = readFileSync(path);
+  return { content: sha256(bytes), bytes };
 }
 
 function sha256Stream(path: string): Promise<string> {

@@ -217,6 +217,7 @@ function createSession(config: Config, framework: string, cwd: string, env: Node
     try {
       if (!started) startRun();
       seal();
+      for (const run of runs) run.delivery.endOfResults();
       // Each project's run is completed as soon as its own results are all delivered.
       const reports = await Promise.all(runs.map(async (run) => {
         await sender.flush(run);

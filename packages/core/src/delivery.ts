@@ -26,6 +26,10 @@ export interface Delivery {
   runId: number | undefined;
   /** True while sending can proceed: nothing fatal happened, no cool-down is on, the deadline has not passed. */
   ready(): boolean;
+  /** A result was written for this project: its attachments are queued to fill upload requests across batches. */
+  expect(result: ResultBody): void;
+  /** Every result is written: attachments queued go without waiting for more. */
+  endOfResults(): void;
   /** Sends results; `onSettled` gets the ids needing no further sending. Failures stop or pause sending, never throw. */
   deliver(results: readonly ResultBody[], onSettled: (ids: string[]) => void): Promise<boolean>;
   /** Sends an outbox segment, never rejecting: removes it once every result in it is settled, else puts it back. */
@@ -147,14 +151,17 @@ export function createDelivery(options: DeliveryOptions): Delivery {
     onTruncated: (result) => output.warn(`result "${result.title}" was too large for the API; its longest texts were cut and marked.`),
   });
 
+  const attachments = api && createAttachmentUploader({
+    dir: folder,
+    upload: (files) => sender.send((c) => api.uploadAttachments(project, files, c)),
+    warn: output.warn,
+    cancelled: ended,
+    sleep: effects.sleep,
+  });
+
   function sendToApi(client: ApiClient) {
-    const attachments = createAttachmentUploader({
-      dir: folder,
-      upload: (files) => sender.send((c) => client.uploadAttachments(project, files, c)),
-      warn: output.warn,
-    });
     return async (batch: readonly ResultBody[]): Promise<void> => {
-      const results = await attachments.resolve(batch);
+      const results = await attachments!.resolve(batch);
       // Callers send only once the run exists (the collector's pump, uploadFolder), so the id is known here.
       const id = runId!;
       await sender.send((c) => client.createResults(project, id, results, c));
@@ -211,6 +218,8 @@ export function createDelivery(options: DeliveryOptions): Delivery {
     set runId(id) {
       runId = id;
     },
+    expect: (result) => attachments?.expect(result),
+    endOfResults: () => attachments?.close(),
     ready: () => !ended.aborted && fatal === undefined && effects.now() >= pausedUntil,
     deliver,
     async deliverSegment(segment) {

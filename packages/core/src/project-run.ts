@@ -104,6 +104,7 @@ export function createProjectRun({ config, project, delivery, queue, dryRun, rec
     notBeforeMs: () => plan && runStartMs(plan.startTime),
     add(body) {
       queue.append(body);
+      delivery.expect(body);
       written++;
       byStatus[body.execution.status] = (byStatus[body.execution.status] ?? 0) + 1;
     },

@@ -7,4 +7,18 @@ export { wallClockMs } from './clock';
 export type { AttachOptions, ProjectMapping, QaseApi, QaseRecorder, QaseStepContext, StepBody } from './qase-api';
 export { createQaseApi, createWarnOnce, mergeMetadata } from './qase-api';
 export type { NetworkOptions, RequestRecorder } from './network';
-export { networkOptionsFromReporter, recordRequests } from './network';
+import type { NetworkOptions, RequestRecorder } from './network';
+
+// The network profiler (Playwright's fixture only) loads when called: a Jest or Vitest test file, which loads this
+// once per file, does not pay for it.
+type Network = typeof import('./network');
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const network = (): Network => require('./network') as Network;
+
+export function recordRequests(options: NetworkOptions): RequestRecorder {
+  return network().recordRequests(options);
+}
+
+export function networkOptionsFromReporter(): NetworkOptions | undefined {
+  return network().networkOptionsFromReporter();
+}

@@ -74,6 +74,38 @@ describe('attachments', () => {
     expect(storedBodies().every((body) => body.attachments?.length === 1)).toBe(true);
   });
 
+  it('fills requests of 20 files across batches when attachments are sparse', async () => {
+    // 600 results in three batches of 200, one attachment every 20 results: 30 files, 2 requests (not one per batch).
+    const results = makeResults(600, (i) => (i % 20 === 0 ? { attachments: [{ name: `log-${i}.txt`, contentType: 'text/plain', content: `log ${i}` }] } : {}));
+    const summary = await report(cwd, qaseEnv(emulator), results);
+    const state = emulator.state();
+    expect(summary.delivered).toBe(600);
+    expect(state.attachments).toHaveLength(30);
+    expect(countRequests(state, 'POST', ATTACHMENT_PATH)).toBe(2);
+    const hashOf = Object.fromEntries(state.attachments.map((a) => [a.sha256, a.hash]));
+    for (const body of storedBodies()) {
+      const i = Number(body.title.split(' ')[1]);
+      expect(body.attachments ?? []).toEqual(i % 20 === 0 ? [hashOf[sha256(`log ${i}`)]] : []);
+    }
+  });
+
+  it('sends a small file and a large one (read from memory, streamed) with their content and names', async () => {
+    const small = join(cwd, 'small.log');
+    writeFileSync(small, 'a small log\n');
+    const large = join(cwd, 'large.log');
+    const largeContent = 'a line of a large log\n'.repeat(10_000); // over 64 KB: streamed
+    writeFileSync(large, largeContent);
+    const [result] = makeResults(1, () => ({
+      attachments: [{ name: 'small', contentType: 'text/plain', path: small }, { name: 'large', contentType: 'text/plain', path: large }],
+    }));
+    const summary = await report(cwd, qaseEnv(emulator), [result]);
+    expect(summary.delivered).toBe(1);
+    expect(emulator.state().attachments.map((a) => [a.filename, a.sha256])).toEqual([
+      ['small.log', sha256('a small log\n')],
+      ['large.log', sha256(largeContent)],
+    ]);
+  });
+
   it('skips a file over 32 MB with a warning that names it, and sends its result', async () => {
     const video = join(cwd, 'huge-video.webm');
     writeFileSync(video, '');
