@@ -284,12 +284,12 @@ describe('one owner per folder', () => {
       expect(state.runs.filter((r) => r.title === title)).toHaveLength(1);
       const stored = (state.results[state.runs[0]!.id] ?? []).map((r) => r.id);
       expect(stored.sort()).toEqual(Array.from({ length: 60 }, (_, i) => `twice-${i}`).sort());
-      // One sends everything. The other is refused while the folder is in use, or, when it reads the folder
-      // just after the first has completed the run, finds the run complete and sends nothing (exit 0).
+      // One sends everything. The other is refused while the folder is in use; or, coming just after, finds the run
+      // complete and sends nothing (exit 0), or finds the folder already sent and gone.
       const sender = both.find((r) => /60 of 60 results delivered/.test(r.stdout));
       const other = both.find((r) => r !== sender);
       expect(sender?.code, JSON.stringify(both)).toBe(0);
-      expect(`${other!.stdout}${other!.stderr}`).toMatch(/is in use by process \d+ \(since [^)]+\)|no manifest\.json any more: another upload sent it meanwhile|does not exist|is already complete, so this folder was uploaded before; nothing was sent again/);
+      expect(`${other!.stdout}${other!.stderr}`).toMatch(/is in use by process \d+ \(since [^)]+\)|no manifest\.json any more: another upload sent it meanwhile|does not exist|has no manifest\.json or run\.json|is already complete, so this folder was uploaded before; nothing was sent again/);
       expect(other!.stderr).not.toMatch(/ENOENT|scandir|at .*\.js:\d+/);
     } finally {
       await slow.close();
