@@ -8,6 +8,7 @@ import { ApiError, ConfigError, type ApiErrorCode } from './errors';
 import { wallClockMs } from './clock';
 import { isLoopback } from './config';
 import { proxyFor } from './proxy';
+import { PROJECT_CODE } from './project-code';
 
 /** A file for the attachment endpoint: streamed from `path`, or sent from memory. */
 export interface UploadFile {
@@ -294,7 +295,7 @@ function baseUrlOf(baseUrl: string): URL {
 
 function projectSegment(project: string): string {
   // The codes config.ts accepts; checked again here because a code can also come from a folder's manifest.
-  if (!/^[A-Za-z0-9]{2,10}$/.test(project)) {
+  if (!PROJECT_CODE.test(project)) {
     throw new ConfigError(`the project code ${JSON.stringify(project)} is not 2 to 10 letters or digits; nothing was sent. Check QASE_TESTOPS_PROJECT.`);
   }
   return encodeURIComponent(project);

@@ -3,6 +3,7 @@
 // number would be pasted into a request path, a plan field of the wrong type would crash run creation.
 import { ConfigError } from './errors';
 import type { RunPlan } from './run';
+import { PROJECT_CODE } from './project-code';
 
 /** A project's run as a folder records it. */
 export interface ManifestRun {
@@ -142,8 +143,7 @@ const result: Schema = {
   required: ['id', 'title', 'execution'],
 };
 
-// The code goes into request paths and names a subfolder; config.ts allows the same.
-const code: Schema = { type: 'string', pattern: /^[A-Za-z0-9]{2,10}$/ };
+const code: Schema = { type: 'string', pattern: PROJECT_CODE };
 
 const run: Schema = {
   type: 'object',

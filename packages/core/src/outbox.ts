@@ -5,6 +5,7 @@ import { resolveFolderFile } from './attachments';
 import { ConfigError } from './errors';
 import { lockFolder } from './folder-lock';
 import { checkManifest, resultProblem, type Manifest } from './folder-schema';
+import { PROJECT_CODE } from './project-code';
 
 export type { FolderProject, Manifest, ManifestRun } from './folder-schema';
 
@@ -174,7 +175,7 @@ function insideFolder(dir: string, subfolder: string): string {
 /** A segment left anywhere in the folder: in it, or in a project's subfolder. */
 function hasSegments(dir: string): boolean {
   return listSealed(dir).length > 0 || readdirSync(dir, { withFileTypes: true })
-    .some((entry) => entry.isDirectory() && /^[A-Za-z0-9]{2,10}$/.test(entry.name) && listSealed(join(dir, entry.name)).length > 0);
+    .some((entry) => entry.isDirectory() && PROJECT_CODE.test(entry.name) && listSealed(join(dir, entry.name)).length > 0);
 }
 
 /** The folder's manifest, checked against what a reporter writes (a ConfigError says what is wrong); undefined if none. */

@@ -1,4 +1,5 @@
 import { ConfigError } from '../errors';
+import { PROJECT_CODE } from '../project-code';
 
 /**
  * How one option's value is read: from the text of its `QASE_*` variable, or from a JSON value in
@@ -231,7 +232,7 @@ export const projectCode: Kind<string> = {
 };
 
 function checkProject(code: string, where: string): string {
-  if (/^[A-Za-z0-9]{2,10}$/.test(code)) return code;
+  if (PROJECT_CODE.test(code)) return code;
   return fail(
     `${where} is ${quote(code)}; a project code is 2 to 10 letters or digits. ` +
       'Use the code from the project URL: DEMO in https://app.qase.io/project/DEMO.',
