@@ -95,15 +95,30 @@ export function resolveFolderFile(folder: string, name: string): FolderFile {
   return { path: real };
 }
 
-/** Writes content to `files/<hash>/<name>` unless it is there already; returns the path relative to `dir`. */
+/**
+ * Writes content to `files/<hash>-<name>` unless it is there already; returns the path relative to `dir`. One flat
+ * folder: a folder per file cost a directory's creation per attachment, the most of keeping one.
+ */
 function writeOnce(dir: string, hash: string, name: string, write: (path: string) => void): string {
-  const relative = join('files', hash.slice(0, 16), safeName(name));
+  const relative = join('files', `${hash.slice(0, 16)}-${safeName(name)}`);
   const path = join(dir, relative);
-  if (!existsSync(path)) {
-    mkdirSync(join(dir, 'files', hash.slice(0, 16)), { recursive: true });
+  if (existsSync(path)) return relative;
+  try {
+    write(path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    mkdirSync(join(dir, 'files'), { recursive: true });
     write(path);
   }
   return relative;
+}
+
+/**
+ * The name a test attached a kept copy under. Copies are named `<hash>-<name>` in an outbox or dry-run folder
+ * (earlier versions kept `<hash>/<name>`) and `<uuid>-<name>` in a Qase Report, so two files of one name never meet.
+ */
+export function attachedNameOf(path: string): string {
+  return basename(path).replace(/^(?:[0-9a-f]{16}|[0-9a-f]{8}-(?:[0-9a-f]{4}-){3}[0-9a-f]{12})-/, '');
 }
 
 export interface AttachmentUploaderOptions {
@@ -243,7 +258,7 @@ export function createAttachmentUploader(options: AttachmentUploaderOptions): At
       contentByRef.set(ref, content);
       if (hashByContent.has(content)) settle(ref);
       else if (!pending.some((p) => p.content === content)) {
-        const file = { name: basename(path), contentType: contentTypeOf(path), ...(read.bytes ? { content: read.bytes } : { path }) };
+        const file = { name: attachedNameOf(path), contentType: contentTypeOf(path), ...(read.bytes ? { content: read.bytes } : { path }) };
         pending.push({ ref, content, size: read.bytes?.length ?? statSync(path).size, file });
       }
     }

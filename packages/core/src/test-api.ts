@@ -4,6 +4,8 @@
 export type { Attachment, Step, StepStatus } from './model';
 export type { TestMetadata } from './metadata';
 export { wallClockMs } from './clock';
+export type { AsyncScope } from './async-scope';
+export { createAsyncScope, isPromiseLike } from './async-scope';
 export type { AttachOptions, ProjectMapping, QaseApi, QaseRecorder, QaseStepContext, StepBody } from './qase-api';
 export { createQaseApi, createWarnOnce, mergeMetadata } from './qase-api';
 export type { NetworkOptions, RequestRecorder } from './network';

@@ -1,7 +1,6 @@
 // The per-test API, called from test code in Jest's workers. The calls are core's; this file is their transport:
 // how a call finds the running test and hands what it said to transport.ts, which takes it to the reporter.
-import { AsyncLocalStorage } from 'node:async_hooks';
-import { createQaseApi, createWarnOnce, wallClockMs } from '@qase-reporters/core/test-api';
+import { createAsyncScope, createQaseApi, createWarnOnce, wallClockMs } from '@qase-reporters/core/test-api';
 import type { Attachment, AttachOptions as CoreAttachOptions, QaseApi, Step, TestMetadata } from '@qase-reporters/core/test-api';
 import { appendLine, DIR_ENV, writeContent } from './transport';
 import type { AttemptKey } from './transport';
@@ -37,7 +36,7 @@ export interface RunningTest extends AttemptKey {
 }
 
 /** The step each async context is inside of: concurrent tests run in separate contexts, so their steps never mix. */
-const openSteps = new AsyncLocalStorage<Step>();
+const openSteps = createAsyncScope<Step>();
 const occurrences = new WeakMap<CircusNode, number>();
 // Not console.warn: Jest would print a code frame of this function under it.
 const warnOnce = createWarnOnce((line) => process.stderr.write(`${line}\n`));
@@ -51,7 +50,7 @@ export interface CircusState {
  * The attempt of the test running in this async context; undefined outside a test (a hook of a describe block,
  * module scope); `unknown concurrent` inside a test.concurrent test that this Jest cannot tell from the others.
  */
-export function runningTest(state: ExpectState | undefined, circus = circusState()): RunningTest | 'unknown concurrent' | undefined {
+export function runningTest(state: ExpectState | undefined, circus: () => CircusState | undefined = circusState): RunningTest | 'unknown concurrent' | undefined {
   if (state?.testPath === undefined) return undefined;
   const { testPath } = state;
   const identify = (test: CircusNode): RunningTest => ({ testPath, fullName: fullNameOf(test), occurrence: occurrenceOf(test), attempt: test.invocations ?? 0 });
@@ -62,7 +61,8 @@ export function runningTest(state: ExpectState | undefined, circus = circusState
   // Jest 29 names the test.concurrent test of the async context; the attempts of a retried one share the name.
   const concurrentName = state.currentConcurrentTestName?.();
   if (concurrentName !== undefined) return { testPath, fullName: concurrentName, occurrence: 0, attempt: 0 };
-  const test = circus?.currentlyRunningTest;
+  // Asked only here: finding jest-circus's state looks through every symbol of the global.
+  const test = circus()?.currentlyRunningTest;
   if (test?.concurrent && !state.currentConcurrentTestName) {
     // Jest 28 starts all test.concurrent tests at once and says which one it awaits, not which one is calling.
     return 'unknown concurrent';
@@ -136,7 +136,7 @@ function send(meta: TestMetadata, to: Target): void {
 }
 
 function record(method: string, meta: TestMetadata): void {
-  const step = openSteps.getStore();
+  const step = openSteps.current();
   if (step && meta.attachments) {
     // A step exists only while a reporter listens; the step, and what it holds, is sent when it ends.
     step.attachments.push(...meta.attachments.map((a) => toFile(process.env[DIR_ENV] as string, a)));
@@ -153,7 +153,7 @@ function toFile(dir: string, { content, ...attachment }: Attachment): Attachment
 
 
 async function step(title: string, body: () => unknown, expectedResult?: string, data?: string): Promise<unknown> {
-  const parent = openSteps.getStore();
+  const parent = openSteps.current();
   const to = parent ? undefined : target('step');
   if (!parent && !to) return body();
   const started = wallClockMs();

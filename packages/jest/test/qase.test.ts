@@ -48,7 +48,7 @@ describe('runningTest', () => {
   ])('$name', ({ node, jest29, concurrent, expected }) => {
     const state: ExpectState = { testPath: '/repo/a.test.js', currentTestName: 'last started' };
     if (jest29) state.currentConcurrentTestName = () => concurrent;
-    const found = runningTest(state, { currentlyRunningTest: node });
+    const found = runningTest(state, () => ({ currentlyRunningTest: node }));
     expect(found).toEqual(typeof expected === 'string' ? expected : { testPath: '/repo/a.test.js', ...expected });
   });
 
@@ -66,6 +66,6 @@ describe('runningTest', () => {
       expected: { testPath: '/repo/a.test.js', fullName: 'Cart adds', occurrence: 0, attempt: 0 },
     },
   ])('$name', ({ state, expected }) => {
-    expect(runningTest(state, undefined)).toEqual(expected);
+    expect(runningTest(state, () => undefined)).toEqual(expected);
   });
 });

@@ -1,9 +1,8 @@
 // The per-test API, called from test code: in the main process, or in a worker with --parallel. The calls are core's;
 // this file records them into the attempt that the recorder (recorder.ts) says is running in this process, which
 // turns it into a result.
-import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Context } from 'mocha';
-import { createQaseApi, createWarnOnce, wallClockMs } from '@qase-reporters/core/test-api';
+import { createAsyncScope, createQaseApi, createWarnOnce, isPromiseLike, wallClockMs } from '@qase-reporters/core/test-api';
 import type { QaseApi, Step, StepBody, StepStatus, TestMetadata } from '@qase-reporters/core/test-api';
 
 export type { AttachOptions } from '@qase-reporters/core/test-api';
@@ -41,7 +40,7 @@ export function listen(listener: Listener): () => void {
 }
 
 /** The step each async context is inside of, so steps started in parallel with `Promise.all` nest correctly. */
-const openSteps = new AsyncLocalStorage<Step>();
+const openSteps = createAsyncScope<Step>();
 const warnOnce = createWarnOnce((line) => process.stderr.write(`${line}\n`));
 
 /** Where a call made now goes; undefined when no reporter listens (then silently) or no test is running. */
@@ -57,14 +56,14 @@ function target(method: string): TestMetadata[] | undefined {
 }
 
 function record(method: string, meta: TestMetadata): void {
-  const step = openSteps.getStore();
+  const step = openSteps.current();
   if (step && meta.attachments) step.attachments.push(...meta.attachments);
   else target(method)?.push(meta);
 }
 
 
 function step<T>(title: string, body: () => T, expectedResult?: string, data?: string): T {
-  const parent = openSteps.getStore();
+  const parent = openSteps.current();
   const calls = parent ? undefined : target('step');
   if (!parent && !calls) return body();
   const startTimeMs = wallClockMs();
@@ -100,9 +99,6 @@ function step<T>(title: string, body: () => T, expectedResult?: string, data?: s
   ) as T;
 }
 
-function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
-  return typeof (value as PromiseLike<unknown> | undefined)?.then === 'function';
-}
 
 export const qase = createQaseApi<Qase>({ record, warn: warnOnce, step });
 

@@ -1,11 +1,10 @@
 // The per-test API, called from test code in Playwright's worker processes. The calls are core's; this file is
 // their transport (see transport.ts): how a call finds the running test and what it adds to it.
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { fileURLToPath } from 'node:url';
 import { test } from '@playwright/test';
 import type { TestInfo, TestStepInfo } from '@playwright/test';
 import type { Location } from '@playwright/test/reporter';
-import { createQaseApi, createWarnOnce } from '@qase-reporters/core/test-api';
+import { createAsyncScope, createQaseApi, createWarnOnce } from '@qase-reporters/core/test-api';
 import type { QaseApi, TestMetadata } from '@qase-reporters/core/test-api';
 import { DATA_ANNOTATION, EXPECTED_RESULT_ANNOTATION, METADATA_CONTENT_TYPE } from './transport';
 import type { MetadataMessage, StepKey } from './transport';
@@ -18,7 +17,7 @@ export type Qase = QaseApi<Qase>;
 
 const warnOnce = createWarnOnce((line) => console.warn(line));
 /** The `qase.step` each async context is inside of, on a Playwright whose steps carry nothing of ours (see StepMessage). */
-const bareSteps = new AsyncLocalStorage<StepKey>();
+const bareSteps = createAsyncScope<StepKey>();
 /** How many `qase.step`s of each title each attempt has started. */
 const startedSteps = new WeakMap<TestInfo, Map<string, number>>();
 
@@ -43,7 +42,7 @@ function record(method: string, { attachments, steps: _steps, ...message }: Test
     send(info, message);
     return;
   }
-  const step = bareSteps.getStore();
+  const step = bareSteps.current();
   for (const { name, contentType, path, content } of attachments) {
     info.attachments.push(path === undefined ? { name, contentType, body: Buffer.from(content ?? '') } : { name, contentType, path });
     if (step) send(info, { step: { ...step, attachments: [info.attachments.length - 1] } });

@@ -1,8 +1,7 @@
 // The per-test API, called from test code in Vitest's workers. The calls are core's; this file is their transport:
 // what a call records travels in the test's `task.meta` (see transport.ts).
-import { AsyncLocalStorage } from 'node:async_hooks';
 import type { RunnerTask, RunnerTestCase, TestContext } from 'vitest';
-import { createQaseApi, createWarnOnce, mergeMetadata, wallClockMs } from '@qase-reporters/core/test-api';
+import { createAsyncScope, createQaseApi, createWarnOnce, mergeMetadata, wallClockMs } from '@qase-reporters/core/test-api';
 import type { AttachOptions as CoreAttachOptions, ProjectMapping, QaseApi, Step, TestMetadata } from '@qase-reporters/core/test-api';
 import { META_KEY, toWire } from './transport';
 import type { WireAttempt, WireAttempts, WireStep } from './transport';
@@ -21,7 +20,7 @@ interface Scope {
   step?: WireStep;
 }
 
-const scopes = new AsyncLocalStorage<Scope>();
+const scopes = createAsyncScope<Scope>();
 // Not console.warn: Vitest would file it under the running test's output.
 const warnOnce = createWarnOnce((line) => process.stderr.write(`${line}\n`));
 
@@ -40,7 +39,7 @@ function workerState(): WorkerState | undefined {
  * The test a call made now belongs to. Vitest runs one test at a time unless tests are concurrent; while several
  * concurrent tests run, only `withQase` tells them apart.
  */
-export function runningTest(method: string, scope = scopes.getStore(), state = workerState()): RunnerTestCase | undefined {
+export function runningTest(method: string, scope = scopes.current(), state = workerState()): RunnerTestCase | undefined {
   if (scope?.test) return scope.test;
   const current = state?.current;
   if (current?.type === 'test' && !current.concurrent) return current;
@@ -78,7 +77,7 @@ function attemptOf(test: RunnerTestCase): WireAttempt {
 }
 
 function record(method: string, { attachments, steps: _steps, ...said }: TestMetadata): void {
-  const scope = scopes.getStore();
+  const scope = scopes.current();
   if (scope?.step && attachments) {
     scope.step.attachments.push(...attachments.map(toWire));
     return;
@@ -92,7 +91,7 @@ function record(method: string, { attachments, steps: _steps, ...said }: TestMet
 }
 
 async function step(title: string, body: () => unknown, expectedResult?: string, data?: string): Promise<unknown> {
-  const scope = scopes.getStore();
+  const scope = scopes.current();
   const test = runningTest('step', scope);
   if (!test) return body();
   const started = wallClockMs();

@@ -1,7 +1,7 @@
 import { readFileSync, realpathSync, statSync, writeFileSync } from 'node:fs';
-import { basename, join, relative, sep } from 'node:path';
+import { join, relative, sep } from 'node:path';
 import type { ResultBody, StepBody } from '../api-types';
-import { folderFileOf, isAttachmentRef } from '../attachments';
+import { attachedNameOf, folderFileOf, isAttachmentRef } from '../attachments';
 import { contentTypeOf } from '../content-type';
 import { ConfigError } from '../errors';
 import { projectsOf, type FolderProject } from '../folder-schema';
@@ -148,8 +148,7 @@ function toPageAttachments(refs: string[] | undefined, dir: string): PageAttachm
     if (path === undefined) return [];
     const type = contentTypeOf(path);
     const href = relative(root, path).split(sep).map(encodeURIComponent).join('/');
-    // Report copies are named `<uuid>-<name>`: the name is what the test attached.
-    const attachment: PageAttachment = { name: basename(path).replace(/^[0-9a-f]{8}-(?:[0-9a-f]{4}-){3}[0-9a-f]{12}-/, ''), href, type };
+    const attachment: PageAttachment = { name: attachedNameOf(path), href, type };
     const text = isText(type) ? readSmallText(path) : undefined;
     if (text !== undefined) attachment.text = text;
     return [attachment];
