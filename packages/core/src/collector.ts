@@ -35,7 +35,7 @@ export interface Collector {
   readonly config: Config;
   /**
    * Call when the test run begins: fixes the run's start time and title (or adopts `testops.run.id`). The run itself
-   * is created when the first batch is sealed, so a run that matched no tests leaves no empty run. `add` calls it
+   * is created when the first result is added, so a run that matched no tests leaves no empty run. `add` calls it
    * if the adapter did not.
    */
   startRun(start?: RunStart): void;
@@ -166,8 +166,8 @@ function createSession(config: Config, framework: string, cwd: string, env: Node
     const defaults = defaultRunText(env, startedAtMs, framework);
     for (const run of runs) run.start(startedAtMs, defaults);
     writeManifest();
-    // Each run itself is created when its first results are sealed (outbox-sender.ts): a project that matched no
-    // tests gets no empty run in Qase.
+    // Each run itself is created when its first result is added (outbox-sender.ts): a project that matched no tests
+    // gets no empty run in Qase.
   }
 
   function writeManifest(): void {
@@ -201,6 +201,8 @@ function createSession(config: Config, framework: string, cwd: string, env: Node
         if (i === 0) attachments += countAttachments(body);
         run.add(body);
         if (run.queue.openCount() >= config.testops.batch.size) seal([run]);
+        // A batch's first result: its project's run is created now if it has none (pump does that).
+        else if (run.queue.openCount() === 1) sender.pump();
       });
     } catch (error) {
       output.errorOnce(`could not keep result "${result.title}": ${(error as Error).message}`);

@@ -57,6 +57,17 @@ describe('delivery to the emulator', () => {
     expect(summary).toMatchObject({ total: 13, delivered: 13, requests: 5, retries: 0 });
   });
 
+  it('creates the run with the first result, so the end of a run smaller than a batch sends only its results', async () => {
+    const collector = createCollector({}, { framework: 'pipeline', cwd, env: qaseEnv(emulator) });
+    collector.startRun();
+    for (const result of makeResults(3)) collector.add(result);
+    await vi.waitFor(() => expect(emulator.state().runs).toHaveLength(1));
+    expect(resultRequests(emulator.state())).toEqual([]);
+
+    expect(await collector.end()).toMatchObject({ total: 3, delivered: 3, requests: 3 });
+    expect(resultRequests(emulator.state()).map((r) => r.results)).toEqual([3]);
+  });
+
   it('links the run it creates to the configured Jira issue', async () => {
     await report(cwd, qaseEnv(emulator, { QASE_TESTOPS_RUN_EXTERNAL_LINK: '{"type":"jiraServer","link":"PROJ-7"}' }), makeResults(3));
     expect(emulator.state().runs).toMatchObject([{ externalIssue: { type: 'jira-server', issue: 'PROJ-7' }, status: 'complete' }]);
