@@ -141,7 +141,8 @@ describe('when the outbox folder is removed mid-run', () => {
     { when: 'a full batch is sealed by add()', results: 2 },
     { when: 'end() seals the last batch', results: 1 },
   ])('says once, and throws nothing into the test run, when $when', async ({ results }) => {
-    const collector = createCollector({}, { framework: 'pipeline', cwd, env: qaseEnv({ url: await closedPortUrl(), token: 'emulator-token' }, { QASE_TESTOPS_BATCH_SIZE: '2' }) });
+    emulator = await startEmulator();
+    const collector = createCollector({}, { framework: 'pipeline', cwd, env: qaseEnv(emulator, { QASE_TESTOPS_BATCH_SIZE: '2' }) });
     collector.startRun();
     const [first, ...rest] = makeResults(results);
     collector.add(first);
@@ -149,7 +150,7 @@ describe('when the outbox folder is removed mid-run', () => {
     // The open batch's file was opened before: its results are written, and sealing it (a rename) is what fails.
     for (const result of rest) expect(() => collector.add(result)).not.toThrow();
     expect(await collector.end()).toMatchObject({ total: results, delivered: 0 });
-    expect(readLog(cwd).match(/error could not write to the outbox: ENOENT/g)).toHaveLength(1);
+    expect(readLog(cwd).match(/error could not write to the outbox: ENOENT: no such file or directory, rename/g)).toHaveLength(1);
   });
 
   it('says so when the run is created and the batch cannot be read, and asks the API once, not until the deadline', async () => {
