@@ -153,8 +153,10 @@ export interface AttachmentUploader {
  * Swaps the local references in a batch for API hashes, uploading each distinct file once per run (by content
  * hash). Files leave in requests of 20 filled across batches: while results are being written (between the first
  * `expect` and `close`), a batch whose attachments would not fill a request waits (MAX_FILL_WAIT_MS at most) for
- * later results' attachments to join them, so sparse attachments cost ceil(files / 20) requests, not one per batch. Waiting sends nothing, so
- * the in-flight bound holds; and results are written regardless of sending, so the request always fills or closes.
+ * later results' attachments to join them, so sparse attachments cost ceil(files / 20) requests, not one per batch.
+ * Waiting sends nothing, so the in-flight bound holds; and results are written regardless of sending, so the request
+ * always fills or closes. Batches in flight together upload side by side, each file claimed by one request; a batch
+ * whose files are all in other batches' requests waits for those.
  * 507 (storage full) stops attachments for the rest of the run while results still go; a missing file is dropped
  * with a warning. Other errors reject, so the batch stays in the outbox and its files stay queued.
  */
@@ -165,15 +167,21 @@ export function createAttachmentUploader(options: AttachmentUploaderOptions): At
   const settled = new Set<string>();
   // Written and not yet uploaded, oldest first.
   const queued = new Set<string>();
+  // In a request now: batches in flight together upload side by side, each file in one request only.
+  const claimed = new Set<string>();
+  // The contents those requests carry: the same content under another name waits for their hash.
+  const carriedContent = new Set<string>();
   let writing = false;
   let storageFull = false;
-  let wake: (() => void) | undefined;
-  let previous: Promise<unknown> = Promise.resolve();
+  let waiting: Array<() => void> = [];
 
+  /** Wakes every waiting batch to look again: files were queued, uploaded or given back, or writing ended. */
   const changed = () => {
-    wake?.();
-    wake = undefined;
+    const wake = waiting;
+    waiting = [];
+    for (const done of wake) done();
   };
+  const nextChange = () => new Promise<void>((done) => waiting.push(done));
   options.cancelled.addEventListener('abort', changed, { once: true });
 
   function expect(result: ResultBody): void {
@@ -194,11 +202,7 @@ export function createAttachmentUploader(options: AttachmentUploaderOptions): At
     const refs = new Set<string>();
     for (const result of batch) collectRefs(result, refs);
     if (refs.size === 0) return [...batch];
-    // One upload at a time: a file that batches in flight together share is uploaded once, and after a 507 the
-    // batches behind it do not try again.
-    const turn = previous.then(() => uploadAll([...refs]));
-    previous = turn.catch(() => undefined);
-    await turn;
+    await uploadAll([...refs]);
     const hashes = new Map<string, string>();
     for (const ref of refs) {
       const hash = hashByContent.get(contentByRef.get(ref) ?? '');
@@ -221,31 +225,42 @@ export function createAttachmentUploader(options: AttachmentUploaderOptions): At
         const missing = refs.filter((ref) => !settled.has(ref));
         if (missing.length === 0 || storageFull) return;
         if (options.cancelled.aborted) throw new Error('cancelled at the deadline');
-        // A batch from an earlier process's outbox (or sent again after a failure): its files go first.
-        const order = [...new Set([...missing, ...queued])];
-        if (writing && patient && order.length < ATTACHMENT_LIMITS.filesPerRequest) {
-          if (!patience) {
+        // This batch's own files first (a batch from an earlier process's outbox, or sent again after a failure),
+        // then the queue's; none that another batch's request is carrying.
+        const order = [...new Set([...missing, ...queued])].filter((ref) => !claimed.has(ref));
+        const carried = !missing.some((ref) => !claimed.has(ref));
+        if (carried || (writing && patient && order.length < ATTACHMENT_LIMITS.filesPerRequest)) {
+          if (!carried && !patience) {
             patience = new AbortController();
             options.sleep(MAX_FILL_WAIT_MS, patience.signal).then(() => {
               patient = false;
               changed();
             }, () => undefined);
           }
-          await new Promise<void>((done) => (wake = done));
+          await nextChange();
           continue;
         }
-        await uploadGroup(await prepare(order));
+        const group = await prepare(order);
+        if (group.length > 0) await uploadGroup(group);
+        // Nothing to send: what is missing is in other batches' requests, by name or by content. Asked again now, as
+        // those may have ended while this batch was reading; a wait begun after their end would never be woken.
+        else if (refs.some((ref) => !settled.has(ref) && (claimed.has(ref) || carriedContent.has(contentByRef.get(ref) ?? '')))) await nextChange();
       }
     } finally {
       patience?.abort();
     }
   }
 
-  // The first request's worth of files, read and hashed; those already uploaded or unreadable are settled here.
+  /**
+   * The first request's worth of files, read and hashed, and claimed for it; those already uploaded or unreadable
+   * are settled here.
+   */
   async function prepare(order: string[]) {
+    // A request's worth claimed at once, before any read: batches ready together fill one request, not split it.
+    const taken = order.filter((ref) => !claimed.has(ref) && !settled.has(ref)).slice(0, ATTACHMENT_LIMITS.filesPerRequest);
+    for (const ref of taken) claimed.add(ref);
     const pending: { ref: string; file: UploadFile; size: number; content: string }[] = [];
-    for (const ref of order) {
-      if (pending.length >= ATTACHMENT_LIMITS.filesPerRequest) break;
+    for (const ref of taken) {
       const { path, refused } = folderFileOf(ref, options.dir);
       if (path === undefined) {
         options.warn(`attachment "${ref.slice(REF.length)}" is not sent: ${refused}. Its result is sent without it.`);
@@ -262,35 +277,51 @@ export function createAttachmentUploader(options: AttachmentUploaderOptions): At
       const { content } = read;
       contentByRef.set(ref, content);
       if (hashByContent.has(content)) settle(ref);
-      else if (!pending.some((p) => p.content === content)) {
+      else if (carriedContent.has(content) || pending.some((p) => p.content === content)) claimed.delete(ref);
+      else {
         const file = { name: attachedNameOf(path), contentType: contentTypeOf(path), ...(read.bytes ? { content: read.bytes } : { path }) };
         pending.push({ ref, content, size: read.bytes?.length ?? statSync(path).size, file });
+        carriedContent.add(content);
       }
     }
-    return groupUploads(pending)[0] ?? [];
+    const [group = [], ...rest] = groupUploads(pending);
+    // Read but over the request's 128 MB: given back for the next request.
+    for (const p of rest.flat()) {
+      claimed.delete(p.ref);
+      carriedContent.delete(p.content);
+    }
+    return group;
   }
 
   async function uploadGroup(group: { ref: string; file: UploadFile; content: string }[]): Promise<void> {
-    if (group.length === 0) return;
+    // Whatever the answer, the group's contents are no longer on their way.
+    const done = () => group.forEach((p) => carriedContent.delete(p.content));
     try {
       const hashes = await options.upload(group.map((p) => p.file));
       group.forEach((p, i) => hashByContent.set(p.content, hashes[i]));
     } catch (error) {
+      done();
+      for (const p of group) claimed.delete(p.ref);
+      changed();
       // 507: the workspace has no storage left, for this file and every other.
       if (!(error instanceof ApiError) || error.decision?.action !== 'set-aside') throw error;
+      // Said once, also when requests side by side all meet it.
+      if (!storageFull) options.warn(`${error.message} Attachments are not uploaded for the rest of this run; results still are.`);
       storageFull = true;
       queued.clear();
-      options.warn(`${error.message} Attachments are not uploaded for the rest of this run; results still are.`);
       return;
     }
+    done();
     // Every ref whose content is now uploaded, this group's and its duplicates', needs nothing more.
     for (const ref of queued) if (hashByContent.has(contentByRef.get(ref) ?? '')) settle(ref);
     for (const p of group) settle(p.ref);
+    changed();
   }
 
   function settle(ref: string): void {
     settled.add(ref);
     queued.delete(ref);
+    claimed.delete(ref);
   }
 
   return { expect, close, resolve };
