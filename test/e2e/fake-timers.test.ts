@@ -1,5 +1,6 @@
-// Tests that fake the clock and timers and hold them across seconds of real I/O while batches are due: the reporter
-// keeps sending on the real clock, so every result arrives once and the run is completed.
+// Tests that fake the clock and timers and hold them across seconds of real I/O while a batch of ours waits on a
+// timer to be resent: the reporter keeps sending on the real clock, so every result arrives once and the run is
+// completed.
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -8,10 +9,16 @@ import { bin, emulatorFor, resultsOf, run, tempDir, testopsEnv, writeProject, ty
 const TMP = tempDir('fake-timers');
 const emulator = emulatorFor();
 
-// Batches of 5, sealed 3 s after their first result: while the fake clock is held for 4 s, a sealed batch and a
-// partly filled one are due.
+// Batches of 5: the first is full, and sent, before the test holds the fake clock for 4 s. The API answers it 429 with
+// Retry-After 2 s, so its resend is due on a timer of ours while the clock is held.
 const ENV = { QASE_TESTOPS_BATCH_SIZE: '5' };
 const HOLD_MS = 4_000;
+const RESULTS_PATH = /^\/v2\/DEMO\/run\/\d+\/results$/;
+
+function answerFirstResultsWith429(): void {
+  emulator().setFaults({ failNext: [] });
+  emulator().failNext(1, 429, { 'retry-after': '2' }, { method: 'POST', path: RESULTS_PATH });
+}
 
 /**
  * JavaScript that waits `HOLD_MS` on real I/O (a child process), marking its start and end with files' mtimes;
@@ -30,7 +37,7 @@ const quickTests = (count: number, prefix: string, it = 'it') =>
   Array.from({ length: count }, (_, i) => `${it}('${prefix} ${i}', () => {});`).join('\n');
 
 /**
- * Every result once, the run complete, and results requests answered while the test held the fake clock: the
+ * Every result once, the run complete, and the resend after the 429 answered while the test held the fake clock: the
  * reporter's timers and clock were not the test's.
  */
 function expectDeliveredWhileHeld(dir: string, title: string, titles: string[], child: Run): void {
@@ -42,8 +49,9 @@ function expectDeliveredWhileHeld(dir: string, title: string, titles: string[], 
   expect(run.status).toBe('complete');
   const heldFromMs = statSync(join(dir, 'held-start')).mtimeMs;
   const heldUntilMs = statSync(join(dir, 'held-end')).mtimeMs;
-  const sentWhileHeld = state.requests.filter((r) =>
-    r.path === `/v2/DEMO/run/${run.id}/results` && r.status === 202 && r.at > heldFromMs && r.at < heldUntilMs);
+  const resultsRequests = state.requests.filter((r) => r.path === `/v2/DEMO/run/${run.id}/results`);
+  expect(resultsRequests.filter((r) => r.status === 429), child.output).toHaveLength(1);
+  const sentWhileHeld = resultsRequests.filter((r) => r.status === 202 && r.at > heldFromMs && r.at < heldUntilMs);
   expect(sentWhileHeld.length, child.output).toBeGreaterThan(0);
   // Result times come from the real clock, not the fake one (which starts at 1970).
   expect(results.every((r) => (r.execution.start_time ?? 0) > heldFromMs / 1000 - 3600), child.output).toBe(true);
@@ -80,6 +88,7 @@ describe('held', function () {
   ];
 
   it('delivers every result once while the clock is held, and completes the run', async () => {
+    answerFirstResultsWith429();
     const dir = writeProject(join(TMP, 'mocha'), files);
     const mocha = await run(bin('mocha'), [], { cwd: dir, env: testopsEnv(emulator(), { ...ENV, QASE_TESTOPS_RUN_TITLE: title }) });
     expect(mocha.code, mocha.output).toBe(0);
@@ -87,7 +96,7 @@ describe('held', function () {
   });
 });
 
-// Jest sends a file's results when the file ends: the first file's results are due while the second holds the clock.
+// Jest sends a file's results when the file ends: the first file's batch is resent while the second holds the clock.
 describe.each([
   { kind: 'modern', call: 'jest.useFakeTimers()' },
   { kind: 'legacy', call: 'jest.useFakeTimers({ legacyFakeTimers: true })' },
@@ -116,6 +125,7 @@ test('restores them', () => { jest.useRealTimers(); });
   ];
 
   it('delivers every result once while the clock is held, and completes the run', async () => {
+    answerFirstResultsWith429();
     const dir = writeProject(join(TMP, `jest-${kind}`), files);
     // One process: the tests and the reporter share it, as they do with --runInBand.
     const jest = await run(bin('jest'), ['--runInBand'], { cwd: dir, env: testopsEnv(emulator(), { ...ENV, QASE_TESTOPS_RUN_TITLE: title }), hide: /^JEST_/ });
@@ -131,7 +141,9 @@ describe('Vitest with everything faked, held across real I/O', () => {
 export default defineConfig({ test: { include: ['**/*.test.ts'], reporters: ['default', '@qase-reporters/vitest'] } });
 `,
     'a.test.ts': `import { test } from 'vitest';\n${quickTests(7, 'first file', 'test')}\n`,
+    // Vitest may run b.test.ts first: its own first tests fill the first batch before it holds the clock.
     'b.test.ts': `${IMPORT}import { test, vi } from 'vitest';
+${quickTests(5, 'before', 'test')}
 test('fakes timers', () => {
   vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setImmediate', 'clearImmediate', 'setInterval', 'clearInterval',
     'Date', 'performance', 'queueMicrotask', 'hrtime'] });
@@ -144,11 +156,12 @@ test('restores them', () => { vi.useRealTimers(); });
 `,
   };
   const titles = [
-    ...Array.from({ length: 7 }, (_, i) => `first file ${i}`), ...Array.from({ length: 3 }, (_, i) => `still faked ${i}`),
-    'fakes timers', 'holds them across real I/O', 'restores them',
+    ...Array.from({ length: 7 }, (_, i) => `first file ${i}`), ...Array.from({ length: 5 }, (_, i) => `before ${i}`),
+    ...Array.from({ length: 3 }, (_, i) => `still faked ${i}`), 'fakes timers', 'holds them across real I/O', 'restores them',
   ];
 
   it('delivers every result once while the clock is held, and completes the run', async () => {
+    answerFirstResultsWith429();
     const dir = writeProject(join(TMP, 'vitest'), files);
     const vitest = await run(bin('vitest'), ['run', '--config', 'vitest.config.mts'], {
       cwd: dir, env: testopsEnv(emulator(), { ...ENV, QASE_TESTOPS_RUN_TITLE: title }), hide: /^VITEST/,

@@ -128,7 +128,8 @@ c.end();`;
     const written = await run(process.execPath, ['write.cjs'], { cwd, env: { PATH: process.env.PATH ?? '', QASE_MODE: 'dry-run' }, inherit: false });
     expect(written.code, written.stderr).toBe(0);
     const dir = join(cwd, 'qase-dry-run');
-    expect(readdirSync(join(dir, 'files'))).toEqual([expect.stringMatching(/^[0-9a-f]+-shot\.png$/)]);
+    // Kept flat, as files/<hash>-<name>.
+    expect(readdirSync(join(dir, 'files'))).toEqual([expect.stringMatching(/^[0-9a-f]{16}-shot\.png$/)]);
     // Removed and written anew, as a framework clears its output folder before the next run: the folder keeps its own.
     rmSync(join(cwd, 'shot.png'));
     writeFileSync(join(cwd, 'shot.png'), 'replaced after the run');

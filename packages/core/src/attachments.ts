@@ -204,7 +204,12 @@ export function createAttachmentUploader(options: AttachmentUploaderOptions): At
       const hash = hashByContent.get(contentByRef.get(ref) ?? '');
       if (hash !== undefined) hashes.set(ref, hash);
     }
-    return batch.map((result) => replaceRefs(result, hashes));
+    // Only results that name a file are copied: most name none.
+    return batch.map((result) => {
+      const own = new Set<string>();
+      collectRefs(result, own);
+      return own.size === 0 ? result : replaceRefs(result, hashes);
+    });
   }
 
   async function uploadAll(refs: string[]): Promise<void> {

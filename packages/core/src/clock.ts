@@ -1,9 +1,9 @@
 /**
  * The real clock and timers, captured when core loads. Tests fake the global ones (sinon's `useFakeTimers`, Jest's
  * and Vitest's fake timers) and may hold them across real I/O while the reporter runs in the same process: a timer
- * set on a fake clock never fires, and `restore()` throws it away, so batches would never be sent. Fake-timer
- * libraries replace the globals, and `node:timers` and `perf_hooks` with them, but never a reference taken earlier.
- * Core and every adapter read time and set timers only through here.
+ * set on a fake clock never fires, and `restore()` throws it away, so a batch waiting to be resent would never go.
+ * Fake-timer libraries replace the globals, and `node:timers` and `perf_hooks` with them, but never a reference
+ * taken earlier. Core and every adapter read time and set timers only through here.
  */
 const setTimer = globalThis.setTimeout;
 const clearTimer = globalThis.clearTimeout;

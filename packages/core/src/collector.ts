@@ -15,7 +15,7 @@ import type { TestResult } from './model';
 import { projectFolder, toManifest } from './folder-schema';
 import { openOutbox } from './outbox';
 import { createOutboxSender } from './outbox-sender';
-import { createProjectRun } from './project-run';
+import { createProjectRun, type ProjectRun } from './project-run';
 import { createOutput, terminalSafe, type Output } from './output';
 import { writePage } from './report/page';
 import { createReportSession } from './report/session';
@@ -35,11 +35,14 @@ export interface Collector {
   readonly config: Config;
   /**
    * Call when the test run begins: fixes the run's start time and title (or adopts `testops.run.id`). The run itself
-   * is created when the first batch is sealed, so a run that matched no tests leaves no empty run. `add` calls it
+   * is created when the first result is added, so a run that matched no tests leaves no empty run. `add` calls it
    * if the adapter did not.
    */
   startRun(start?: RunStart): void;
-  /** Queues a finished result; it is written to the outbox at once and uploaded in batches while tests run. */
+  /**
+   * Queues a finished result; it is written to the outbox at once. A batch is sent when it is full
+   * (`testops.batch.size`) while tests run; what is left goes at `end()`.
+   */
   add(result: TestResult): void;
   /** Flushes what is left within the deadline, completes the run when due, prints the summary. Never rejects. */
   end(): Promise<UploadSummary>;
@@ -51,9 +54,6 @@ export interface CollectorContext {
   cwd?: string;
   env?: NodeJS.ProcessEnv;
 }
-
-// A partly filled batch goes out after this long, so results stream while tests run instead of piling up at the end.
-const SEAL_AFTER_MS = 3_000;
 
 export function createCollector(options: unknown, context: CollectorContext): Collector {
   const cwd = context.cwd ?? process.cwd();
@@ -131,22 +131,25 @@ function createSession(config: Config, framework: string, cwd: string, env: Node
   let filtered = 0;
   let attachments = 0;
   let started = false;
-  let sealTimer: NodeJS.Timeout | undefined;
 
-  function seal(): void {
-    stopTimer(sealTimer);
-    sealTimer = undefined;
+  /**
+   * Closes these runs' open batches and sends them: a full one from `add`, every one at `end`. A batch is sent only
+   * full or at the end, as the official reporters do, so a run costs the fewest requests; a crash loses nothing
+   * meanwhile, since every result is on disk from the moment it is added.
+   */
+  function seal(toSeal: readonly ProjectRun[]): void {
     try {
-      for (const run of runs) run.queue.seal();
+      for (const run of toSeal) run.queue.seal();
     } catch (error) {
+      // Said here, not by add()'s or end()'s catch: the result was kept, and end() still sends what was sealed.
       outboxFailed(error);
       return;
     }
     sender.pump();
   }
 
-  // seal() also runs from a timer, and writeManifest() from startRun() and once a run exists: outside add()'s try.
-  // A removed outbox folder or a full disk is said once, never thrown into the test run.
+  // writeManifest() also runs from startRun() and once a run exists, outside add()'s try. A removed outbox folder or
+  // a full disk is said once, never thrown into the test run.
   function outboxFailed(error: unknown): void {
     output.errorOnce(`could not write to the outbox: ${(error as Error).message}`);
   }
@@ -163,8 +166,8 @@ function createSession(config: Config, framework: string, cwd: string, env: Node
     const defaults = defaultRunText(env, startedAtMs, framework);
     for (const run of runs) run.start(startedAtMs, defaults);
     writeManifest();
-    // Each run itself is created when its first results are sealed (outbox-sender.ts): a project that matched no
-    // tests gets no empty run in Qase.
+    // Each run itself is created when its first result is added (outbox-sender.ts): a project that matched no tests
+    // gets no empty run in Qase.
   }
 
   function writeManifest(): void {
@@ -197,8 +200,9 @@ function createSession(config: Config, framework: string, cwd: string, env: Node
         }
         if (i === 0) attachments += countAttachments(body);
         run.add(body);
-        if (run.queue.openCount() >= config.testops.batch.size) seal();
-        else sealTimer ??= startTimer(seal, SEAL_AFTER_MS, { keepAlive: false });
+        if (run.queue.openCount() >= config.testops.batch.size) seal([run]);
+        // A batch's first result: its project's run is created now if it has none (pump does that).
+        else if (run.queue.openCount() === 1) sender.pump();
       });
     } catch (error) {
       output.errorOnce(`could not keep result "${result.title}": ${(error as Error).message}`);
@@ -216,7 +220,7 @@ function createSession(config: Config, framework: string, cwd: string, env: Node
     }, config.testops.deadlineMs, { keepAlive: true });
     try {
       if (!started) startRun();
-      seal();
+      seal(runs);
       for (const run of runs) run.delivery.endOfResults();
       // Each project's run is completed as soon as its own results are all delivered.
       const reports = await Promise.all(runs.map(async (run) => {

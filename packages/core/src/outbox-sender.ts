@@ -6,7 +6,7 @@ import type { RunPlan } from './run';
 export interface Lane {
   readonly queue: SegmentQueue;
   readonly delivery: Delivery;
-  /** The run to create once results wait for it; undefined until the test run starts, or when the run is given. */
+  /** The run to create once it has a result; undefined until the test run starts, or when the run is given. */
   plan(): RunPlan | undefined;
   /** The run exists now. */
   onRunCreated(): void;
@@ -16,7 +16,7 @@ export interface Lane {
 export interface OutboxSender {
   /**
    * Sends the sealed segments, at most `maxInFlight` at once over all projects, taking from each in turn; first
-   * creates a project's run when it does not exist yet.
+   * creates a project's run when it does not exist yet and a result was written for it.
    */
   pump(): void;
   /**
@@ -40,12 +40,13 @@ export function createOutboxSender({ lanes, maxInFlight, needsRun }: OutboxSende
   const active = new Map<Promise<unknown>, Lane>();
   const creating = new Map<Lane, Promise<unknown>>();
 
-  // A project without its run yet: (re)create it once results wait for it (after a failed try, once the cool-down
-  // is over). False while it cannot take results.
+  // A project without its run yet: (re)create it once a result is written for it (after a failed try, once the
+  // cool-down is over), not once a batch is full: then the end of a test run of fewer results than a batch does not
+  // wait for it. False while it cannot take results.
   function hasRun(lane: Lane): boolean {
     if (!needsRun || lane.delivery.runId !== undefined) return true;
     const plan = lane.plan();
-    if (plan && !creating.has(lane) && lane.queue.hasSealed()) {
+    if (plan && !creating.has(lane) && !lane.queue.isEmpty()) {
       creating.set(lane, lane.delivery.openRun(plan).then((id) => {
         creating.delete(lane);
         if (id === undefined) return;

@@ -36,8 +36,8 @@ export interface OutboxOptions {
  * The on-disk queue: one folder, one owner (its lock), one manifest naming every project's run, and each project's
  * segments kept apart (`queue`). Each result is appended to its project's open segment with a synchronous write
  * before anything is sent, so a process killed at any moment leaves every finished result on disk. Segments are
- * sealed when full (or on a timer), sent, and deleted once every result in them is settled: memory holds only
- * what is in flight.
+ * sealed when full (and the last at the end of the run), sent, and deleted once every result in them is settled:
+ * memory holds only what is in flight.
  */
 export interface Outbox {
   writeManifest(manifest: Manifest): void;

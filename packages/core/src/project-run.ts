@@ -28,7 +28,7 @@ export interface ProjectReport {
 }
 
 /**
- * One project's share of a test run: its run (given, or planned and created when its first results are sealed),
+ * One project's share of a test run: its run (given, or planned and created when its first result is written),
  * its segments of the outbox, its delivery, and the end of its run: completed once everything is delivered, made
  * public when asked. In mode testops the session has one; in mode testops_multi one per project.
  */

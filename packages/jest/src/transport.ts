@@ -40,9 +40,15 @@ export function closeTransport(dir: string): void {
   rmSync(dir, { recursive: true, force: true });
 }
 
+/** The file a test file's lines go to in this process; a test file's module registry, and so this map, is its own. */
+const linesFiles = new Map<string, string>();
+
 export function appendLine(dir: string, testPath: string, line: Line): void {
+  const key = `${dir}\0${testPath}`;
+  let file = linesFiles.get(key);
   // One file per process and thread, so no two writers ever share a file.
-  appendFileSync(join(dir, `${fileKey(testPath)}-${process.pid}-${threadId}.jsonl`), `${JSON.stringify(line)}\n`);
+  if (file === undefined) linesFiles.set(key, (file = join(dir, `${fileKey(testPath)}-${process.pid}-${threadId}.jsonl`)));
+  appendFileSync(file, `${JSON.stringify(line)}\n`);
 }
 
 /** Writes attached content to its own file; the line carries the path. */

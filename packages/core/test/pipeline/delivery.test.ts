@@ -3,7 +3,7 @@
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { startEmulator, type Emulator, type LogEntry } from '@qase-reporters/emulator';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createCollector } from '../../src/index';
 import { countRequests, makeResults, outboxIds, qaseEnv, readLog, report, resultRequests, storedIds, tempDir } from './harness';
 
@@ -34,6 +34,38 @@ describe('delivery to the emulator', () => {
     expect(state.runs).toMatchObject([{ status: 'complete' }]);
     expect(summary).toMatchObject({ total: 2000, delivered: 2000, requests: 12, retries: 0, folder: undefined });
     expect(readLog(cwd)).toContain(`2000 of 2000 results delivered to run ${state.runs[0].id} (passed 2000)`);
+  });
+
+  it('sends each batch as soon as it is full, and the partly filled last one only at end()', async () => {
+    const collector = createCollector({}, { framework: 'pipeline', cwd, env: qaseEnv(emulator, { QASE_TESTOPS_BATCH_SIZE: '5' }) });
+    collector.startRun();
+    const results = makeResults(13);
+    for (const result of results) collector.add(result);
+    // Two full batches: a request each while tests run, without waiting for end().
+    await vi.waitFor(() => expect(storedIds(emulator.state())).toHaveLength(10));
+    // The 3 left make no request however long the tests go on (4 s more here), not even a batch of their own.
+    await new Promise((resolve) => setTimeout(resolve, 4_000));
+    let state = emulator.state();
+    expect(resultRequests(state).map((r) => r.results)).toEqual([5, 5]);
+    expect(sorted(storedIds(state))).toEqual(sorted(results.slice(0, 10).map((r) => r.id)));
+
+    const summary = await collector.end();
+    state = emulator.state();
+    expect(resultRequests(state).map((r) => r.results)).toEqual([5, 5, 3]);
+    expect(sorted(storedIds(state))).toEqual(sorted(results.map((r) => r.id)));
+    // ceil(13 / 5) requests of results, plus creating and completing the run: the fewest there can be.
+    expect(summary).toMatchObject({ total: 13, delivered: 13, requests: 5, retries: 0 });
+  });
+
+  it('creates the run with the first result, so the end of a run smaller than a batch sends only its results', async () => {
+    const collector = createCollector({}, { framework: 'pipeline', cwd, env: qaseEnv(emulator) });
+    collector.startRun();
+    for (const result of makeResults(3)) collector.add(result);
+    await vi.waitFor(() => expect(emulator.state().runs).toHaveLength(1));
+    expect(resultRequests(emulator.state())).toEqual([]);
+
+    expect(await collector.end()).toMatchObject({ total: 3, delivered: 3, requests: 3 });
+    expect(resultRequests(emulator.state()).map((r) => r.results)).toEqual([3]);
   });
 
   it('links the run it creates to the configured Jira issue', async () => {

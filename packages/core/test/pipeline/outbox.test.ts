@@ -137,23 +137,20 @@ describe('when the API cannot be reached', () => {
 });
 
 describe('when the outbox folder is removed mid-run', () => {
-  it('says so when the timer seals the batch, instead of throwing from the timer', async () => {
-    const collector = createCollector({}, { framework: 'pipeline', cwd, env: qaseEnv({ url: await closedPortUrl(), token: 'emulator-token' }) });
+  it.each([
+    { when: 'a full batch is sealed by add()', results: 2 },
+    { when: 'end() seals the last batch', results: 1 },
+  ])('says once, and throws nothing into the test run, when $when', async ({ results }) => {
+    emulator = await startEmulator();
+    const collector = createCollector({}, { framework: 'pipeline', cwd, env: qaseEnv(emulator, { QASE_TESTOPS_BATCH_SIZE: '2' }) });
     collector.startRun();
-    // Core's timers are the real ones, captured when it loaded: a test's fake timers neither fire nor lose them.
-    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
-    try {
-      collector.add(makeResults(1)[0]);
-      rmSync(join(cwd, '.qase'), { recursive: true, force: true });
-      vi.advanceTimersByTime(3_000);
-    } finally {
-      vi.useRealTimers();
-    }
-    expect(readLog(cwd)).toBe('');
-    // A batch is sealed 3 s after its first result, from a timer: a throw there would end the test process.
-    await new Promise((resolve) => setTimeout(resolve, 3_500));
-    expect(readLog(cwd)).toMatch(/error could not write to the outbox: ENOENT/);
-    expect(await collector.end()).toMatchObject({ total: 1, delivered: 0 });
+    const [first, ...rest] = makeResults(results);
+    collector.add(first);
+    rmSync(join(cwd, '.qase'), { recursive: true, force: true });
+    // The open batch's file was opened before: its results are written, and sealing it (a rename) is what fails.
+    for (const result of rest) expect(() => collector.add(result)).not.toThrow();
+    expect(await collector.end()).toMatchObject({ total: results, delivered: 0 });
+    expect(readLog(cwd).match(/error could not write to the outbox: ENOENT: no such file or directory, rename/g)).toHaveLength(1);
   });
 
   it('says so when the run is created and the batch cannot be read, and asks the API once, not until the deadline', async () => {
