@@ -62,23 +62,37 @@ it.each(['qase-reporters', 'qase-reporters-emulator'])('the %s command is linked
 // upload pipeline or HTTP client with it. Those load when the framework instantiates the reporter.
 const REPORTER_ONLY = /node_modules\/(got|form-data|hpagent)\/|core\/dist\/(config|collector|delivery|api|outbox|upload|attachments|network)\b/;
 const loadedBy = (load: string, type: 'commonjs' | 'module') =>
-  node([`--input-type=${type}`, '-e', `${load}; console.log(JSON.stringify(Object.keys(require.cache)))`]);
+  JSON.parse(node([`--input-type=${type}`, '-e', `${load}; console.log(JSON.stringify(Object.keys(require.cache)))`])) as string[];
+const requireIt = (name: string) => loadedBy(`const { qase } = require('${name}')`, 'commonjs');
+const importIt = (name: string) =>
+  loadedBy(`import { createRequire } from 'node:module'; const require = createRequire(import.meta.url); import { qase } from '${name}'`, 'module');
+const ofOurs = (loaded: string[]) => loaded.filter((path) => path.startsWith(resolve(root, 'packages')));
 
 describe.each(reporters)('the per-test API of %s', (name) => {
   it('loads nothing of the reporter by require', () => {
-    const loaded = JSON.parse(loadedBy(`const { qase } = require('${name}')`, 'commonjs')) as string[];
-    expect(loaded.filter((path) => REPORTER_ONLY.test(path))).toEqual([]);
+    expect(requireIt(name).filter((path) => REPORTER_ONLY.test(path))).toEqual([]);
   });
 
   it('loads nothing of the reporter by import', () => {
-    const script = `import { createRequire } from 'node:module'; const require = createRequire(import.meta.url); import { qase } from '${name}'`;
-    const loaded = JSON.parse(loadedBy(script, 'module')) as string[];
-    expect(loaded.some((path) => path.includes('/dist/qase.js'))).toBe(true);
+    const loaded = importIt(name);
+    expect(ofOurs(loaded)).not.toEqual([]);
     expect(loaded.filter((path) => REPORTER_ONLY.test(path))).toEqual([]);
   });
 
   it('loads the reporter when it is instantiated', () => {
-    const loaded = JSON.parse(loadedBy(`const R = require('${name}'); try { new R() } catch {}`, 'commonjs')) as string[];
+    const loaded = loadedBy(`const R = require('${name}'); try { new R() } catch {}`, 'commonjs');
     expect(loaded.some((path) => path.includes('core/dist/collector.js'))).toBe(true);
+  });
+});
+
+// Jest gives each test file a fresh module registry and Vitest a fresh worker, so what a test file pays for its import
+// is per module: their front door is one file (scripts/bundle-test-api.mjs), with nothing else of ours behind it.
+// Playwright and Mocha load theirs once per process.
+describe.each(['jest', 'vitest'])('the per-test API of @qase-reporters/%s', (short) => {
+  const one = [resolve(root, 'packages', short, 'dist/index.js')];
+
+  it('is one module, by require and by import', () => {
+    expect(ofOurs(requireIt(`@qase-reporters/${short}`))).toEqual(one);
+    expect(ofOurs(importIt(`@qase-reporters/${short}`))).toEqual(one);
   });
 });

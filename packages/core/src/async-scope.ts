@@ -13,16 +13,18 @@ export interface AsyncScope<T> {
 }
 
 export function createAsyncScope<T>(): AsyncScope<T> {
-  const storage = new AsyncLocalStorage<T>();
+  // Made by the first scope: a test file loads the per-test API, and one that opens no scope pays nothing for it.
+  let storage: AsyncLocalStorage<T> | undefined;
   let open = 0;
   const close = (): void => {
     open -= 1;
     // While no scope is open, `current()` is undefined everywhere and no promise pays for the storage.
-    if (open === 0) storage.disable();
+    if (open === 0) storage?.disable();
   };
   return {
-    current: () => storage.getStore(),
+    current: () => storage?.getStore(),
     run<R>(value: T, body: () => R): R {
+      storage ??= new AsyncLocalStorage<T>();
       open += 1;
       let result: R;
       try {

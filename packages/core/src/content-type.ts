@@ -8,7 +8,6 @@ const TYPES: Record<string, string> = {
   '.json': 'application/json', '.txt': 'text/plain', '.log': 'text/plain', '.md': 'text/markdown',
   '.html': 'text/html', '.xml': 'application/xml', '.csv': 'text/csv', '.pdf': 'application/pdf',
 };
-const EXTENSIONS = Object.fromEntries(Object.entries(TYPES).reverse().map(([ext, type]) => [type, ext]));
 
 export function contentTypeOf(path: string): string {
   return TYPES[extname(path).toLowerCase()] ?? 'application/octet-stream';
@@ -16,6 +15,9 @@ export function contentTypeOf(path: string): string {
 
 /** A name that says its type, since the upload infers the type from the file name. */
 export function withExtension(name: string, contentType: string): string {
-  const ext = EXTENSIONS[contentType.split(';')[0].trim().toLowerCase()];
+  const type = contentType.split(';')[0].trim().toLowerCase();
+  // Looked up per call, not inverted once at load: test files load this module and never call this. A type's first
+  // extension in the table is its usual one (.jpg, .txt).
+  const ext = Object.keys(TYPES).find((candidate) => TYPES[candidate] === type);
   return ext && !extname(name) ? name + ext : name;
 }
