@@ -241,6 +241,8 @@ export function createAttachmentUploader(options: AttachmentUploaderOptions): At
           continue;
         }
         const group = await prepare(order);
+        // A request side by side met a 507 while this batch was reading its files.
+        if (storageFull) return;
         if (group.length > 0) await uploadGroup(group);
         // Nothing to send: what is missing is in other batches' requests, by name or by content. Asked again now, as
         // those may have ended while this batch was reading; a wait begun after their end would never be woken.
