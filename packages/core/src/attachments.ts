@@ -199,8 +199,12 @@ export function createAttachmentUploader(options: AttachmentUploaderOptions): At
   }
 
   async function resolve(batch: readonly ResultBody[]): Promise<ResultBody[]> {
-    const refs = new Set<string>();
-    for (const result of batch) collectRefs(result, refs);
+    const refsOf = batch.map((result) => {
+      const own = new Set<string>();
+      collectRefs(result, own);
+      return own;
+    });
+    const refs = new Set(refsOf.flatMap((own) => [...own]));
     if (refs.size === 0) return [...batch];
     await uploadAll([...refs]);
     const hashes = new Map<string, string>();
@@ -209,11 +213,7 @@ export function createAttachmentUploader(options: AttachmentUploaderOptions): At
       if (hash !== undefined) hashes.set(ref, hash);
     }
     // Only results that name a file are copied: most name none.
-    return batch.map((result) => {
-      const own = new Set<string>();
-      collectRefs(result, own);
-      return own.size === 0 ? result : replaceRefs(result, hashes);
-    });
+    return batch.map((result, i) => (refsOf[i]!.size === 0 ? result : replaceRefs(result, hashes)));
   }
 
   async function uploadAll(refs: string[]): Promise<void> {
@@ -228,7 +228,7 @@ export function createAttachmentUploader(options: AttachmentUploaderOptions): At
         // This batch's own files first (a batch from an earlier process's outbox, or sent again after a failure),
         // then the queue's; none that another batch's request is carrying.
         const order = [...new Set([...missing, ...queued])].filter((ref) => !claimed.has(ref));
-        const carried = !missing.some((ref) => !claimed.has(ref));
+        const carried = missing.every((ref) => claimed.has(ref));
         if (carried || (writing && patient && order.length < ATTACHMENT_LIMITS.filesPerRequest)) {
           if (!carried && !patience) {
             patience = new AbortController();
@@ -246,7 +246,7 @@ export function createAttachmentUploader(options: AttachmentUploaderOptions): At
         if (group.length > 0) await uploadGroup(group);
         // Nothing to send: what is missing is in other batches' requests, by name or by content. Asked again now, as
         // those may have ended while this batch was reading; a wait begun after their end would never be woken.
-        else if (refs.some((ref) => !settled.has(ref) && (claimed.has(ref) || carriedContent.has(contentByRef.get(ref) ?? '')))) await nextChange();
+        else if (refs.some((ref) => !settled.has(ref) && isCarried(ref))) await nextChange();
       }
     } finally {
       patience?.abort();
@@ -318,6 +318,10 @@ export function createAttachmentUploader(options: AttachmentUploaderOptions): At
     for (const ref of queued) if (hashByContent.has(contentByRef.get(ref) ?? '')) settle(ref);
     for (const p of group) settle(p.ref);
     changed();
+  }
+
+  function isCarried(ref: string): boolean {
+    return claimed.has(ref) || carriedContent.has(contentByRef.get(ref) ?? '');
   }
 
   function settle(ref: string): void {

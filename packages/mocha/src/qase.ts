@@ -99,7 +99,6 @@ function step<T>(title: string, body: () => T, expectedResult?: string, data?: s
   ) as T;
 }
 
-
 export const qase = createQaseApi<Qase>({ record, warn: warnOnce, step });
 
 /**
