@@ -147,6 +147,12 @@ export interface AttachmentUploader {
   close(): void;
   /** The batch with its references swapped for the API's hashes, once every one of them is uploaded. */
   resolve(batch: readonly ResultBody[]): Promise<ResultBody[]>;
+  /**
+   * Sends a full request of queued files now, before any batch asks for them, when one is waiting: the files of a
+   * batch still being written then leave as they are attached, not after its last result. Undefined when none is
+   * waiting. Never rejects: after a failure it sends nothing more ahead, and each batch sends its own files.
+   */
+  uploadAhead(): Promise<void> | undefined;
 }
 
 /**
@@ -173,6 +179,7 @@ export function createAttachmentUploader(options: AttachmentUploaderOptions): At
   const carriedContent = new Set<string>();
   let writing = false;
   let storageFull = false;
+  let ahead = true;
   let waiting: Array<() => void> = [];
 
   /** Wakes every waiting batch to look again: files were queued, uploaded or given back, or writing ended. */
@@ -320,6 +327,18 @@ export function createAttachmentUploader(options: AttachmentUploaderOptions): At
     changed();
   }
 
+  function uploadAhead(): Promise<void> | undefined {
+    if (!ahead || storageFull || options.cancelled.aborted) return undefined;
+    const order = [...queued].filter((ref) => !claimed.has(ref));
+    if (order.length < ATTACHMENT_LIMITS.filesPerRequest) return undefined;
+    // prepare() claims the request's files before it first awaits: a second call finds them taken.
+    return prepare(order).then(async (group) => {
+      if (!storageFull && group.length > 0) await uploadGroup(group);
+    }).catch(() => {
+      ahead = false;
+    });
+  }
+
   function isCarried(ref: string): boolean {
     return claimed.has(ref) || carriedContent.has(contentByRef.get(ref) ?? '');
   }
@@ -330,7 +349,7 @@ export function createAttachmentUploader(options: AttachmentUploaderOptions): At
     claimed.delete(ref);
   }
 
-  return { expect, close, resolve };
+  return { expect, close, resolve, uploadAhead };
 }
 
 /** Groups files into requests of at most 20 files and 128 MB, in order. */

@@ -198,11 +198,13 @@ function createSession(config: Config, framework: string, cwd: string, env: Node
           if (i === 0) filtered++;
           return;
         }
-        if (i === 0) attachments += countAttachments(body);
+        const files = countAttachments(body);
+        if (i === 0) attachments += files;
         run.add(body);
         if (run.queue.openCount() >= config.testops.batch.size) seal([run]);
-        // A batch's first result: its project's run is created now if it has none (pump does that).
-        else if (run.queue.openCount() === 1) sender.pump();
+        // A batch's first result: its project's run is created now if it has none. A result with files: they may
+        // fill a request that can leave ahead of the batch. Pump does both.
+        else if (run.queue.openCount() === 1 || files > 0) sender.pump();
       });
     } catch (error) {
       output.errorOnce(`could not keep result "${result.title}": ${(error as Error).message}`);

@@ -30,6 +30,8 @@ export interface Delivery {
   expect(result: ResultBody): void;
   /** Every result is written: attachments queued go without waiting for more. */
   endOfResults(): void;
+  /** A full request of queued attachments, sent ahead of its batch (see AttachmentUploader); undefined if none waits. */
+  uploadAhead(): Promise<void> | undefined;
   /** Sends results; `onSettled` gets the ids needing no further sending. Failures stop or pause sending, never throw. */
   deliver(results: readonly ResultBody[], onSettled: (ids: string[]) => void): Promise<boolean>;
   /** Sends an outbox segment, never rejecting: removes it once every result in it is settled, else puts it back. */
@@ -210,6 +212,7 @@ export function createDelivery(options: DeliveryOptions): Delivery {
 
   const call = <T>(request: (client: ApiClient, cancel: AbortSignal) => Promise<T>): Promise<T> =>
     sender.send((c) => request(api!, c));
+  const ready = (): boolean => !ended.aborted && fatal === undefined && effects.now() >= pausedUntil;
 
   return {
     get runId() {
@@ -220,7 +223,8 @@ export function createDelivery(options: DeliveryOptions): Delivery {
     },
     expect: (result) => attachments?.expect(result),
     endOfResults: () => attachments?.close(),
-    ready: () => !ended.aborted && fatal === undefined && effects.now() >= pausedUntil,
+    uploadAhead: () => (ready() ? attachments?.uploadAhead() : undefined),
+    ready,
     deliver,
     async deliverSegment(segment) {
       let done = false;

@@ -67,13 +67,26 @@ export function createOutboxSender({ lanes, maxInFlight, needsRun }: OutboxSende
         const [segment] = lane.queue.takeSealed(1);
         if (!segment) continue;
         took = true;
-        const task = lane.delivery.deliverSegment(segment).finally(() => {
-          active.delete(task);
-          pump();
-        });
-        active.set(task, lane);
+        track(lane.delivery.deliverSegment(segment), lane);
       }
     }
+    // Places left over carry a full request of files ahead of its batch: the last batch's files then leave while
+    // its tests still run, and after the last test only its results and the run's completion remain.
+    for (const lane of open) {
+      while (active.size < maxInFlight) {
+        const files = lane.delivery.uploadAhead();
+        if (!files) break;
+        track(files, lane);
+      }
+    }
+  }
+
+  function track(work: Promise<unknown>, lane: Lane): void {
+    const task = work.finally(() => {
+      active.delete(task);
+      pump();
+    });
+    active.set(task, lane);
   }
 
   async function drain(lane: Lane): Promise<void> {

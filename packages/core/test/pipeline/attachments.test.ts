@@ -89,6 +89,21 @@ describe('attachments', () => {
     }
   });
 
+  it('sends a full request of files while the batch is still being written, not after its last result', async () => {
+    const collector = createCollector({}, { framework: 'test', cwd, env: qaseEnv(emulator) });
+    for (const result of makeResults(30, (i) => ({ attachments: [{ name: `log-${i}.txt`, contentType: 'text/plain', content: `log ${i}` }] }))) {
+      collector.add(result);
+    }
+    await expect.poll(() => countRequests(emulator.state(), 'POST', ATTACHMENT_PATH)).toBe(1);
+    // 30 results of a batch of 200: the batch waits for end(), its first 20 files did not.
+    expect(emulator.state().attachments).toHaveLength(20);
+    expect(countRequests(emulator.state(), 'POST', /\/results$/)).toBe(0);
+    const summary = await collector.end();
+    expect(summary.delivered).toBe(30);
+    expect(emulator.state().attachments).toHaveLength(30);
+    expect(countRequests(emulator.state(), 'POST', ATTACHMENT_PATH)).toBe(2);
+  });
+
   it('sends a small file and a large one (read from memory, streamed) with their content and names', async () => {
     const small = join(cwd, 'small.log');
     writeFileSync(small, 'a small log\n');

@@ -130,4 +130,37 @@ describe('attachment requests across batches', () => {
     expect((await attachments.resolve(results(4, 6))).map((r) => r.attachments)).toEqual([[], []]);
     expect(requests.map((r) => r.length)).toEqual([2, 2, 2]);
   });
+
+  it('uploadAhead sends a full request before any batch asks, once, and the batch then finds its hashes', async () => {
+    const attachments = uploader();
+    const first = results(0, 19);
+    first.forEach(attachments.expect);
+    expect(attachments.uploadAhead()).toBeUndefined();
+    const batch = [...first, ...results(19, 25)];
+    batch.slice(19).forEach(attachments.expect);
+    const files = attachments.uploadAhead();
+    // Its files are claimed at once: a second call finds 5, not another 20.
+    expect(attachments.uploadAhead()).toBeUndefined();
+    await files;
+    expect(requests.map((r) => r.length)).toEqual([20]);
+    attachments.close();
+    const resolved = await attachments.resolve(batch);
+    expect(resolved.map((r) => r.attachments)).toEqual(batch.map((_, i) => [`hash-of-log-${i}.txt`]));
+    expect(requests.map((r) => r.length)).toEqual([20, 5]);
+  });
+
+  it('after a failed request ahead, nothing more goes ahead and the batch sends its own files', async () => {
+    let failures = 1;
+    const attachments = uploader(async (files) => {
+      if (failures-- > 0) throw new ApiError('POST /v1/attachment/DEMO → 503', 'API_SERVER', 503, 'POST', '/v1/attachment/DEMO');
+      return files.map((f) => `hash-of-${f.name}`);
+    });
+    const batch = results(0, 40);
+    batch.forEach(attachments.expect);
+    await expect(attachments.uploadAhead()).resolves.toBeUndefined();
+    expect(attachments.uploadAhead()).toBeUndefined();
+    attachments.close();
+    expect((await attachments.resolve(batch)).map((r) => r.attachments)).toEqual(batch.map((_, i) => [`hash-of-log-${i}.txt`]));
+    expect(requests.map((r) => r.length)).toEqual([20, 20, 20]);
+  });
 });
