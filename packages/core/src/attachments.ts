@@ -162,7 +162,8 @@ export interface AttachmentUploader {
  * later results' attachments to join them, so sparse attachments cost ceil(files / 20) requests, not one per batch.
  * Waiting sends nothing, so the in-flight bound holds; and results are written regardless of sending, so the request
  * always fills or closes. Batches in flight together upload side by side, each file claimed by one request; a batch
- * whose files are all in other batches' requests waits for those.
+ * whose files are all in other batches' requests waits for those. A full request's worth queued may also leave
+ * before any batch asks for it (`uploadAhead`), in a place in flight the outbox's sender has free.
  * 507 (storage full) stops attachments for the rest of the run while results still go; a missing file is dropped
  * with a warning. Other errors reject, so the batch stays in the outbox and its files stay queued.
  */

@@ -16,7 +16,8 @@ export interface Lane {
 export interface OutboxSender {
   /**
    * Sends the sealed segments, at most `maxInFlight` at once over all projects, taking from each in turn; first
-   * creates a project's run when it does not exist yet and a result was written for it.
+   * creates a project's run when it does not exist yet and a result was written for it. Places left over send a
+   * full request of files ahead of its batch.
    */
   pump(): void;
   /**
@@ -29,14 +30,14 @@ export interface OutboxSender {
 
 export interface OutboxSenderOptions {
   lanes: readonly Lane[];
-  /** The one bound on requests in flight: each segment in flight sends one request at a time. */
+  /** The one bound on requests in flight: each segment in flight, and each request of files ahead, is one. */
   maxInFlight: number;
   /** False in a dry run: requests are written, into no run. */
   needsRun: boolean;
 }
 
 export function createOutboxSender({ lanes, maxInFlight, needsRun }: OutboxSenderOptions): OutboxSender {
-  // Each segment in flight, and whose it is.
+  // Each segment, and each request of files ahead, in flight, and whose it is.
   const active = new Map<Promise<unknown>, Lane>();
   const creating = new Map<Lane, Promise<unknown>>();
 
