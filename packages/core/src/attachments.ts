@@ -330,11 +330,15 @@ export function createAttachmentUploader(options: AttachmentUploaderOptions): At
 
   function uploadAhead(): Promise<void> | undefined {
     if (!ahead || storageFull || options.cancelled.aborted) return undefined;
-    const order = [...queued].filter((ref) => !claimed.has(ref));
+    // Not those whose content another request carries: a request of them would send nothing, and the sender,
+    // handed its place back at once, would ask again without end.
+    const order = [...queued].filter((ref) => !isCarried(ref));
     if (order.length < ATTACHMENT_LIMITS.filesPerRequest) return undefined;
     // prepare() claims the request's files before it first awaits: a second call finds them taken.
     return prepare(order).then(async (group) => {
       if (!storageFull && group.length > 0) await uploadGroup(group);
+      // Nothing to send: prepare() settled or gave back files that a batch may be waiting for, claimed till now.
+      else changed();
     }).catch(() => {
       ahead = false;
     });

@@ -72,8 +72,9 @@ export function createOutboxSender({ lanes, maxInFlight, needsRun }: OutboxSende
       }
     }
     // Places left over carry a full request of files ahead of its batch: the last batch's files then leave while
-    // its tests still run, and after the last test only its results and the run's completion remain.
-    for (const lane of open) {
+    // its tests still run, and after the last test only its results and the run's completion remain. Files need no
+    // run: they may go while it is being created.
+    for (const lane of lanes) {
       while (active.size < maxInFlight) {
         const files = lane.delivery.uploadAhead();
         if (!files) break;

@@ -163,4 +163,52 @@ describe('attachment requests across batches', () => {
     expect((await attachments.resolve(batch)).map((r) => r.attachments)).toEqual(batch.map((_, i) => [`hash-of-log-${i}.txt`]));
     expect(requests.map((r) => r.length)).toEqual([20, 20, 20]);
   });
+
+  it('a batch waiting on files claimed ahead is woken when they turn out to be uploaded already', async () => {
+    const attachments = uploader();
+    const same = (from: number, to: number): ResultBody[] => {
+      const keep = store();
+      return Array.from({ length: to - from }, (_, k) => {
+        const ref = keep({ name: `copy-${from + k}.txt`, contentType: 'text/plain', content: 'the same log' });
+        return { id: `id-${from + k}`, title: `test ${from + k}`, execution: { status: 'passed' }, attachments: [ref] } as unknown as ResultBody;
+      });
+    };
+    const first = same(0, 20);
+    first.forEach(attachments.expect);
+    await attachments.uploadAhead();
+    expect(requests.map((r) => r.length)).toEqual([1]);
+    // Twenty more of the same content: claimed ahead, then found uploaded, while their batch waits for them.
+    const later = same(20, 40);
+    later.forEach(attachments.expect);
+    const ahead = attachments.uploadAhead();
+    const resolved = attachments.resolve(later);
+    await ahead;
+    expect((await resolved).map((r) => r.attachments)).toEqual(later.map(() => ['hash-of-copy-0.txt']));
+    expect(requests).toHaveLength(1);
+  });
+
+  it('sends nothing ahead for files whose content another request carries, and does not ask again', async () => {
+    let release: () => void = () => undefined;
+    const attachments = uploader((files) => new Promise((done) => {
+      release = () => done(files.map((f) => `hash-of-${f.name}`));
+    }));
+    const keep = store();
+    const result = (i: number) => ({
+      id: `id-${i}`, title: `test ${i}`, execution: { status: 'passed' },
+      attachments: [keep({ name: `copy-${i}.txt`, contentType: 'text/plain', content: 'the same log' })],
+    }) as unknown as ResultBody;
+    const first = Array.from({ length: 20 }, (_, i) => result(i));
+    first.forEach(attachments.expect);
+    const carrying = attachments.uploadAhead();
+    await settle();
+    expect(requests).toHaveLength(1);
+    // The same content under twenty more names, while the first request is still out.
+    Array.from({ length: 20 }, (_, i) => result(20 + i)).forEach(attachments.expect);
+    await attachments.uploadAhead();
+    // The sender asks again whenever a place frees: a second empty request would be asked for without end.
+    expect(attachments.uploadAhead()).toBeUndefined();
+    release();
+    await carrying;
+    expect(requests).toHaveLength(1);
+  });
 });
