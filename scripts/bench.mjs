@@ -8,9 +8,10 @@
 //   npm run bench -- --only jest --sizes 200 --runs 1  one framework, one size, one run of each variant
 //
 // --only takes frameworks (jest, playwright, mocha, vitest) and core and page. For each framework and size the
-// variants (no reporter, ours, official) run --runs times each, interleaved and in a rotating order, so a busy
-// moment of the machine falls on all of them; figures are medians (which also drop the first, cold-cache run of
-// three). One more run of each at the largest size answers every request after 100 ms, for the tail.
+// variants (no reporter, ours, official) run --runs times each, interleaved and in a rotating order: each round's
+// runs follow one another, and a figure is the median over rounds of each round's comparison with its own
+// no-reporter run, so a busy moment of the machine falls on both sides of a comparison. As many rounds more at the
+// largest size answer every request after 100 ms, for the tail.
 import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
@@ -119,9 +120,13 @@ async function benchFramework(name, framework) {
         }
       }
       if (size === Math.max(...options.sizes)) {
-        for (const [key, variant] of variants) {
-          tail[key] = await once(key, variant, TARGETS.latencyMs);
-          console.log(`  ${name} ${String(size).padStart(5)} tests  ${key.padEnd(8)}  tail at ${TARGETS.latencyMs} ms latency ${(tail[key].tailMs / 1000).toFixed(2)} s`);
+        for (const [key] of variants) tail[key] = [];
+        for (let r = 0; r < options.runs; r++) {
+          for (const [key, variant] of rotate(variants, r)) {
+            const run = await once(key, variant, TARGETS.latencyMs);
+            tail[key].push(run);
+            console.log(`  ${name} ${String(size).padStart(5)} tests  ${key.padEnd(8)}  tail at ${TARGETS.latencyMs} ms latency ${(run.tailMs / 1000).toFixed(2)} s`);
+          }
         }
       }
     }
@@ -170,7 +175,7 @@ function writeResults(table, page) {
     '# Benchmark results',
     '',
     `Written by \`npm run bench${args.length > 0 ? ` -- ${args.join(' ')}` : ''}\` (scripts/bench.mjs) on ${startedAt.toISOString()}, ` +
-      `in ${((Date.now() - startedAt.getTime()) / 60_000).toFixed(0)} minutes; ${options.runs} measured run(s) of each variant per size, medians; ` +
+      `in ${((Date.now() - startedAt.getTime()) / 60_000).toFixed(0)} minutes; ${options.runs} measured run(s) of each variant per size (and as many at 100 ms latency), each compared with the no-reporter run of its round, medians of those; ` +
       `load average ${loadavg()[0].toFixed(2)} at the end.`,
     '',
     machine,

@@ -36,12 +36,14 @@ export const TARGETS: {
 
 export function median(values: (number | undefined)[]): number | undefined;
 
+export function overRounds(runs: Run[], bare: Run[], compare: (run: Run, bare: Run) => number): number | undefined;
+
 export function minimumRequests(counts: { results: number; attachments: number }): number;
 
 export function frameworkRows(input: {
   name: string;
   runs: Record<number, Variants<Run[]>>;
-  tail: Variants<Run>;
+  tail: Variants<Run[]>;
   expected(tests: number): { results: number; attachments: number };
   officialSendsRequests: boolean;
 }): Row[];

@@ -8,6 +8,7 @@ export type { AsyncScope } from './async-scope';
 export { createAsyncScope, isPromiseLike } from './async-scope';
 export type { AttachOptions, ProjectMapping, QaseApi, QaseRecorder, QaseStepContext, StepBody } from './qase-api';
 export { createQaseApi, createWarnOnce, mergeMetadata } from './qase-api';
+export { fromJsonText, toJsonText } from './json-bytes';
 export type { NetworkOptions, RequestRecorder } from './network';
 import type { NetworkOptions, RequestRecorder } from './network';
 

@@ -55,7 +55,7 @@ describe('resolveConfig defaults', () => {
         outboxPath: '.qase/outbox',
         deadlineMs: 120_000,
         rateLimitPerMinute: 200,
-        maxConcurrentRequests: 3,
+        maxConcurrentRequests: 6,
       },
       testopsMulti: undefined,
       projects: [{
@@ -654,7 +654,7 @@ const badConfigs: BadConfig[] = [
   {
     case: 'no concurrency',
     env: { QASE_TESTOPS_MAX_CONCURRENT_REQUESTS: '0' },
-    message: 'QASE_TESTOPS_MAX_CONCURRENT_REQUESTS is "0"; it must be a whole number of at least 1. The default is 3.',
+    message: 'QASE_TESTOPS_MAX_CONCURRENT_REQUESTS is "0"; it must be a whole number of at least 1. The default is 6.',
   },
   {
     case: 'a project code that is too long',

@@ -1,8 +1,8 @@
 // The per-test API, called from test code in Jest's workers. The calls are core's; this file is their transport:
 // how a call finds the running test and hands what it said to transport.ts, which takes it to the reporter.
 import { createAsyncScope, createQaseApi, createWarnOnce, wallClockMs } from '@qase-reporters/core/test-api';
-import type { Attachment, AttachOptions as CoreAttachOptions, QaseApi, Step, TestMetadata } from '@qase-reporters/core/test-api';
-import { appendLine, DIR_ENV, writeContent } from './transport';
+import type { AttachOptions as CoreAttachOptions, QaseApi, Step, TestMetadata } from '@qase-reporters/core/test-api';
+import { appendLine, DIR_ENV } from './transport';
 import type { AttemptKey } from './transport';
 
 export interface AttachOptions extends CoreAttachOptions {
@@ -139,16 +139,11 @@ function record(method: string, meta: TestMetadata): void {
   const step = openSteps.current();
   if (step && meta.attachments) {
     // A step exists only while a reporter listens; the step, and what it holds, is sent when it ends.
-    step.attachments.push(...meta.attachments.map((a) => toFile(process.env[DIR_ENV] as string, a)));
+    step.attachments.push(...meta.attachments);
     return;
   }
   const to = target(method);
-  if (to) send({ ...meta, attachments: meta.attachments?.map((a) => toFile(to.dir, a)) }, to);
-}
-
-/** Attached content travels as a file of its own, which the reporter reads back. */
-function toFile(dir: string, { content, ...attachment }: Attachment): Attachment {
-  return attachment.path === undefined ? { ...attachment, path: writeContent(dir, content ?? '') } : attachment;
+  if (to) send(meta, to);
 }
 
 

@@ -2,16 +2,16 @@
 // main process and hears only what Jest sends it, which carries nothing of ours. So `qase.*` calls travel by file:
 // - the reporter makes a private folder and names it in DIR_ENV before Jest starts its workers, which inherit it;
 // - in a worker, each `qase.*` call appends one JSON line to `<test file hash>-<pid>-<thread>.jsonl` in that folder
-//   (content attachments are written to their own file first and travel as a path);
+//   (attached content travels in the line, its bytes as base64);
 // - when Jest hands the reporter a test file's results, the reporter reads that file's lines and deletes them.
 // Appends are synchronous and a file's results are sent after its last test ended, so every line is there by then.
-import { createHash, randomUUID } from 'node:crypto';
-import { appendFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { appendFileSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { threadId } from 'node:worker_threads';
-import { mergeMetadata } from '@qase-reporters/core/test-api';
-import type { Attachment, Step, TestMetadata } from '@qase-reporters/core/test-api';
+import { fromJsonText, mergeMetadata, toJsonText } from '@qase-reporters/core/test-api';
+import type { TestMetadata } from '@qase-reporters/core/test-api';
 
 export const DIR_ENV = 'JEST_QASE_REPORTER_DIR';
 
@@ -48,24 +48,14 @@ export function appendLine(dir: string, testPath: string, line: Line): void {
   let file = linesFiles.get(key);
   // One file per process and thread, so no two writers ever share a file.
   if (file === undefined) linesFiles.set(key, (file = join(dir, `${fileKey(testPath)}-${process.pid}-${threadId}.jsonl`)));
-  appendFileSync(file, `${JSON.stringify(line)}\n`);
-}
-
-/** Writes attached content to its own file; the line carries the path. */
-export function writeContent(dir: string, content: Buffer | string): string {
-  const path = join(dir, `${randomUUID()}.bin`);
-  writeFileSync(path, content);
-  return path;
+  appendFileSync(file, `${toJsonText(line)}\n`);
 }
 
 export function keyOf(key: AttemptKey): string {
   return JSON.stringify([key.fullName, key.occurrence, key.attempt]);
 }
 
-/**
- * Everything said about the tests of one test file, by `keyOf`, in call order. Deletes what it read: content
- * attachments come back as content, since the folder is gone before undelivered results are sent again.
- */
+/** Everything said about the tests of one test file, by `keyOf`, in call order. Deletes what it read. */
 export function readLines(dir: string, testPath: string): Map<string, TestMetadata> {
   const byAttempt = new Map<string, TestMetadata>();
   const prefix = `${fileKey(testPath)}-`;
@@ -73,32 +63,13 @@ export function readLines(dir: string, testPath: string): Map<string, TestMetada
     const file = join(dir, name);
     for (const text of readFileSync(file, 'utf8').split('\n')) {
       if (text === '') continue;
-      const line = JSON.parse(text) as Line;
+      const line = fromJsonText<Line>(text);
       const key = keyOf(line);
-      byAttempt.set(key, mergeMetadata(byAttempt.get(key) ?? {}, loadContent(dir, line.meta)));
+      byAttempt.set(key, mergeMetadata(byAttempt.get(key) ?? {}, line.meta));
     }
     rmSync(file, { force: true });
   }
   return byAttempt;
-}
-
-function loadContent(dir: string, meta: TestMetadata): TestMetadata {
-  return {
-    ...meta,
-    attachments: meta.attachments?.map((a) => loadAttachment(dir, a)),
-    steps: meta.steps?.map((s) => loadStep(dir, s)),
-  };
-}
-
-function loadStep(dir: string, step: Step): Step {
-  return { ...step, attachments: step.attachments.map((a) => loadAttachment(dir, a)), steps: step.steps.map((s) => loadStep(dir, s)) };
-}
-
-function loadAttachment(dir: string, attachment: Attachment): Attachment {
-  if (attachment.path === undefined || dirname(attachment.path) !== dir) return attachment;
-  const content = readFileSync(attachment.path);
-  rmSync(attachment.path, { force: true });
-  return { name: attachment.name, contentType: attachment.contentType, content };
 }
 
 function fileKey(testPath: string): string {

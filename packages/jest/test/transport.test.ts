@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { appendLine, closeTransport, DIR_ENV, keyOf, openTransport, readLines, writeContent } from '../src/transport';
+import { appendLine, closeTransport, DIR_ENV, keyOf, openTransport, readLines } from '../src/transport';
 
 describe('the transport folder', () => {
   let dir: string;
@@ -28,30 +28,31 @@ describe('the transport folder', () => {
     expect(readdirSync(dir)).toEqual([]);
   });
 
-  it('turns written content back into content, in steps too, and keeps files the test named', () => {
+  it('carries attached content in the line, bytes as bytes, in steps too, and keeps files the test named', () => {
     const key = { fullName: 'shot', occurrence: 0, attempt: 1 };
     const own = { name: 'app.log', contentType: 'text/plain', path: '/var/log/app.log' };
-    const written = { name: 'shot.png', contentType: 'image/png', path: writeContent(dir, Buffer.from([1, 2, 3])) };
+    const shot = { name: 'shot.png', contentType: 'image/png', content: Buffer.from([1, 2, 3]) };
     const step = (content: string) => ({
       title: 's',
       status: 'passed' as const,
       startTimeMs: 0,
       endTimeMs: 1,
-      attachments: [{ name: 'step.txt', contentType: 'text/plain', path: writeContent(dir, content) }],
+      attachments: [{ name: 'step.txt', contentType: 'text/plain', content }],
       steps: [],
     });
-    appendLine(dir, '/repo/a.test.js', { ...key, meta: { attachments: [own, written], steps: [{ ...step('outer'), steps: [step('in a step')] }] } });
+    appendLine(dir, '/repo/a.test.js', { ...key, meta: { attachments: [own, shot], steps: [{ ...step('outer'), steps: [step('in a step')] }] } });
 
     const meta = readLines(dir, '/repo/a.test.js').get(keyOf(key));
-    expect(meta?.attachments).toEqual([own, { name: 'shot.png', contentType: 'image/png', content: Buffer.from([1, 2, 3]) }]);
-    expect(meta?.steps?.[0]?.steps[0]?.attachments).toEqual([{ name: 'step.txt', contentType: 'text/plain', content: Buffer.from('in a step') }]);
-    expect(existsSync(written.path)).toBe(false);
+    expect(meta?.attachments).toEqual([own, shot]);
+    expect(Buffer.isBuffer(meta?.attachments?.[1]?.content)).toBe(true);
+    expect(meta?.steps?.[0]?.steps[0]?.attachments).toEqual([{ name: 'step.txt', contentType: 'text/plain', content: 'in a step' }]);
+    expect(readdirSync(dir)).toEqual([]);
   });
 
   it('is named for the workers in the environment and removed with what is left in it', () => {
     const env: NodeJS.ProcessEnv = {};
     const opened = openTransport(env);
-    writeContent(opened, 'left over');
+    appendLine(opened, '/repo/a.test.js', { fullName: 'left over', occurrence: 0, attempt: 1, meta: {} });
     expect(env[DIR_ENV]).toBe(opened);
     closeTransport(opened);
     expect(existsSync(opened)).toBe(false);

@@ -1,12 +1,13 @@
 import { reporters, Runner } from 'mocha';
 import type { MochaOptions } from 'mocha';
 import { createCollector, networkOptionsOf } from '@qase-reporters/core';
-import type { Collector } from '@qase-reporters/core';
+import type { Collector, TestResult } from '@qase-reporters/core';
+import { fromJsonText } from '@qase-reporters/core/test-api';
 import { startExtraReporters } from './extra-reporters';
 import type { RunningReporter } from './extra-reporters';
 import { addContextCalls } from './qase';
 import { recordResults } from './recorder';
-import { fromWire, RESULT_EVENT, WORKER_OPTIONS } from './transport';
+import { RESULT_EVENT, WORKER_OPTIONS } from './transport';
 import type { ResultEventData, WorkerOptions } from './transport';
 
 /** What Mocha's parallel runner offers reporters (Mocha ≥ 8); not in @types/mocha. */
@@ -46,7 +47,7 @@ export class QaseReporter extends reporters.Spec {
       parallel.workerReporter(require.resolve('./worker'));
       // The parallel runner sends these very options to every worker, where the worker reporter reads them.
       Object.assign(options, { [WORKER_OPTIONS]: workerOptions });
-      runner.on(RESULT_EVENT, (data: ResultEventData) => collector.add(fromWire(data.result)));
+      runner.on(RESULT_EVENT, (data: ResultEventData) => collector.add(fromJsonText<TestResult>(data.result)));
     } else {
       const grep = options.grep instanceof RegExp ? options.grep : undefined;
       recordResults(runner, { cwd: process.cwd(), captureLogs, grep, invert: options.invert, network, add: (result) => collector.add(result) });

@@ -1,8 +1,9 @@
 // The reporter Mocha loads in each worker process with --parallel, at the main reporter's request (transport.ts).
 import type { MochaOptions, Runner } from 'mocha';
+import { toJsonText } from '@qase-reporters/core/test-api';
 import { addContextCalls } from './qase';
 import { recordResults } from './recorder';
-import { RESULT_EVENT, toWire, WORKER_OPTIONS } from './transport';
+import { RESULT_EVENT, WORKER_OPTIONS } from './transport';
 import type { ResultEventData, WorkerOptions } from './transport';
 
 type Options = MochaOptions & { [WORKER_OPTIONS]?: WorkerOptions };
@@ -32,7 +33,7 @@ function QaseWorkerReporter(runner: Runner, options: Options = {}): BufferedRepo
     network: workerOptions?.network,
     grep: options.grep instanceof RegExp ? options.grep : undefined,
     invert: options.invert,
-    add: (result) => send({ result: toWire(result) }),
+    add: (result) => send({ result: toJsonText(result) }),
   });
   return reporter;
 }

@@ -164,7 +164,7 @@ describe('attachments', () => {
   it('stops uploading attachments when the storage is full (507), and still sends every result', async () => {
     emulator.setFaults({ storageFull: true });
     const results = makeResults(600, (i) => ({ attachments: [{ name: `log-${i}.txt`, contentType: 'text/plain', content: `log ${i}` }] }));
-    const summary = await report(cwd, qaseEnv(emulator), results);
+    const summary = await report(cwd, qaseEnv(emulator, { QASE_TESTOPS_MAX_CONCURRENT_REQUESTS: '3' }), results);
     const state = emulator.state();
     expect(summary.delivered).toBe(600);
     expect(storedIds(state)).toHaveLength(600);

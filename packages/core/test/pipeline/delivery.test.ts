@@ -107,7 +107,7 @@ describe('delivery to the emulator', () => {
   it('learns the size on 413 with requests in flight together, and delivers everything once', async () => {
     emulator.maxResultsPerRequest(25);
     const results = makeResults(2000);
-    await report(cwd, qaseEnv(emulator), results);
+    await report(cwd, qaseEnv(emulator, { QASE_TESTOPS_MAX_CONCURRENT_REQUESTS: '3' }), results);
     const requests = resultRequests(emulator.state());
     expect(sorted(storedIds(emulator.state()))).toEqual(sorted(results.map((r) => r.id)));
     expect(requests.filter((r) => r.status === 202).map((r) => r.results)).toEqual(Array(80).fill(25));
@@ -119,7 +119,7 @@ describe('delivery to the emulator', () => {
     const path = /\/results$/;
     emulator.failNext(1, 429, { 'retry-after': '2' }, { path });
     const results = makeResults(2000);
-    const env = qaseEnv(emulator, { QASE_TESTOPS_BATCH_SIZE: '100' });
+    const env = qaseEnv(emulator, { QASE_TESTOPS_BATCH_SIZE: '100', QASE_TESTOPS_MAX_CONCURRENT_REQUESTS: '3' });
     const collector = createCollector({}, { framework: 'pipeline', cwd, env });
     collector.startRun();
     results.slice(0, 1000).forEach((r) => collector.add(r));
@@ -148,7 +148,8 @@ describe('delivery to the emulator', () => {
   it('waits out the rate limit of a server that allows 4 requests per 1.5 s, and delivers everything once', async () => {
     emulator.setLimits({ requestsPerMinute: 4, rateWindowMs: 1500 });
     const results = makeResults(2000);
-    const summary = await report(cwd, qaseEnv(emulator), results);
+    // Three in flight: at most 2 besides the one refused may arrive during a pause.
+    const summary = await report(cwd, qaseEnv(emulator, { QASE_TESTOPS_MAX_CONCURRENT_REQUESTS: '3' }), results);
     const state = emulator.state();
     expect(sorted(storedIds(state))).toEqual(sorted(results.map((r) => r.id)));
     const limited = state.requests.filter((r) => r.status === 429);

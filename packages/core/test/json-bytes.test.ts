@@ -1,8 +1,9 @@
-import { createTestResult } from '@qase-reporters/core';
+import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
-import { fromWire, toWire } from '../src/transport';
+import { fromJsonText, toJsonText } from '../src/json-bytes';
+import { createTestResult, type TestResult } from '../src/model';
 
-describe('the result wire format', () => {
+describe('JSON text with attached bytes', () => {
   it('carries a result through text, attached bytes as bytes, in steps too', () => {
     const bytes = Buffer.from([0, 1, 2, 250, 255]);
     const result = createTestResult({
@@ -20,12 +21,23 @@ describe('the result wire format', () => {
       }],
     });
 
-    const text = toWire(result);
-    const back = fromWire(text);
+    const text = toJsonText(result);
+    const back = fromJsonText<TestResult>(text);
 
     expect(typeof text).toBe('string');
     expect(back).toEqual(result);
     expect(Buffer.isBuffer(back.attachments[0]?.content)).toBe(true);
     expect(Buffer.isBuffer(back.steps[0]?.steps[0]?.attachments[0]?.content)).toBe(true);
+  });
+
+  it('parses a text without bytes as plain JSON, a string that only looks like the marker included', () => {
+    const value = { name: 'a', note: 'says $qaseBuffer in text', content: 'plain' };
+    expect(fromJsonText(toJsonText(value))).toEqual(value);
+  });
+
+  it('carries a plain Uint8Array, from another realm too, as bytes', () => {
+    const foreign = runInNewContext('new Uint8Array([7, 8, 9])') as Uint8Array;
+    const back = fromJsonText<{ a: Buffer; b: Buffer }>(toJsonText({ a: new Uint8Array([1, 2]), b: foreign }));
+    expect(back).toEqual({ a: Buffer.from([1, 2]), b: Buffer.from([7, 8, 9]) });
   });
 });
