@@ -2,7 +2,7 @@
 // how a call finds the running test and hands what it said to transport.ts, which takes it to the reporter.
 import { createAsyncScope, createQaseApi, createWarnOnce, wallClockMs } from '@qase-reporters/core/test-api';
 import type { AttachOptions as CoreAttachOptions, QaseApi, Step, TestMetadata } from '@qase-reporters/core/test-api';
-import { appendLine, DIR_ENV } from './transport';
+import { DIR_ENV, sendLine } from './transport';
 import type { AttemptKey } from './transport';
 
 export interface AttachOptions extends CoreAttachOptions {
@@ -132,7 +132,7 @@ function target(method: string): Target | undefined {
 
 function send(meta: TestMetadata, to: Target): void {
   const { testPath, ...key } = to.test;
-  appendLine(to.dir, testPath, { ...key, meta });
+  sendLine(to.dir, testPath, { ...key, meta });
 }
 
 function record(method: string, meta: TestMetadata): void {

@@ -2,17 +2,18 @@ import type { AggregatedResult, Config, Reporter, Test, TestCaseResult, TestResu
 import { createCollector, networkOptionsOf, recordRequests, terminalSafe } from '@qase-reporters/core';
 import type { Collector, RequestRecorder, Step, TestMetadata } from '@qase-reporters/core';
 import { requestsKey, toTestResults } from './result';
-import { closeTransport, openTransport, readLines } from './transport';
+import { openTransport } from './transport';
+import type { Transport } from './transport';
 import { installedJestVersion, versionNotice } from './version-notice';
 
 /** `reporters: ['default', ['@qase-reporters/jest', { ...options }]]` in the Jest config. */
 export class QaseReporter implements Reporter {
   readonly #collector: Collector;
   readonly #shard: Config.GlobalConfig['shard'];
-  /** The transport folder; undefined when the reporter is off, and then `qase.*` calls are not recorded. */
-  readonly #dir: string | undefined;
-  readonly #removeDir = (): void => {
-    if (this.#dir !== undefined) closeTransport(this.#dir);
+  /** Where `qase.*` calls arrive; undefined when the reporter is off, and then they are not recorded. */
+  readonly #transport: Transport | undefined;
+  readonly #closeTransport = (): void => {
+    this.#transport?.close();
   };
   /** Attempts per test file until the file's result arrives (see `FileContext.attempts`). */
   readonly #attempts = new Map<string, TestCaseResult[]>();
@@ -28,10 +29,10 @@ export class QaseReporter implements Reporter {
     this.#shard = globalConfig.shard;
     this.#collector = createCollector(options, { framework: 'jest' });
     // Jest builds its reporters before it starts its workers, so they inherit the folder's name.
-    this.#dir = this.#collector.config.mode === 'off' ? undefined : openTransport();
+    this.#transport = this.#collector.config.mode === 'off' ? undefined : openTransport();
     // Also when Jest ends without finishing the run: the folder may hold what tests attached.
-    if (this.#dir !== undefined) process.once('exit', this.#removeDir);
-    const version = this.#dir === undefined ? undefined : installedJestVersion();
+    if (this.#transport !== undefined) process.once('exit', this.#closeTransport);
+    const version = this.#transport === undefined ? undefined : installedJestVersion();
     const notice = version === undefined ? undefined : versionNotice(version);
     if (notice) process.stderr.write(`${notice}\n`);
     const network = this.#collector.config.mode === 'off' ? undefined : networkOptionsOf(this.#collector.config);
@@ -78,14 +79,14 @@ export class QaseReporter implements Reporter {
   async onRunComplete(): Promise<void> {
     this.#network?.stop();
     await this.#collector.end();
-    process.off('exit', this.#removeDir);
-    this.#removeDir();
+    process.off('exit', this.#closeTransport);
+    this.#closeTransport();
   }
 
   #metadataOf(testPath: string): Map<string, TestMetadata> {
-    if (this.#dir === undefined) return new Map();
+    if (this.#transport === undefined) return new Map();
     try {
-      return readLines(this.#dir, testPath);
+      return this.#transport.take(testPath);
     } catch (error) {
       console.error(`qase: ${terminalSafe(`could not read what the tests of ${testPath} said through qase.* (${(error as Error).message}); their results are sent without it.`)}`);
       return new Map();

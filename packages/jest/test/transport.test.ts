@@ -1,35 +1,63 @@
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { appendLine, closeTransport, DIR_ENV, keyOf, openTransport, readLines } from '../src/transport';
+import { DIR_ENV, keyOf, openTransport, sendLine } from '../src/transport';
+import type { Line, Transport } from '../src/transport';
 
-describe('the transport folder', () => {
-  let dir: string;
+const key = { fullName: 'Cart adds', occurrence: 0, attempt: 1 };
+
+/** Sends lines from a worker thread: a process of its own as far as diagnostics channels go, as Jest's workers are. */
+function sendFromWorker(dir: string, testPath: string, lines: Line[]): Promise<void> {
+  const transport = join(__dirname, '../dist/transport.js');
+  const code = `const { workerData: d } = require('node:worker_threads');
+    const { sendLine } = require(d.transport);
+    for (const line of d.lines) sendLine(d.dir, d.testPath, line);`;
+  return new Promise((resolve, reject) => {
+    new Worker(code, { eval: true, workerData: { transport, dir, testPath, lines } }).once('error', reject).once('exit', () => resolve());
+  });
+}
+
+describe('the transport', () => {
+  let env: NodeJS.ProcessEnv;
+  let transport: Transport;
   beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), 'qase-jest-test-'));
+    env = {};
+    transport = openTransport(env);
   });
   afterEach(() => {
-    rmSync(dir, { recursive: true, force: true });
+    transport.close();
   });
 
-  it('returns one test file\'s lines by attempt, in call order, and deletes what it read', () => {
-    const key = { fullName: 'Cart adds', occurrence: 0, attempt: 1 };
-    appendLine(dir, '/repo/a.test.js', { ...key, meta: { title: 'first' } });
-    appendLine(dir, '/repo/b.test.js', { ...key, meta: { title: 'other file' } });
-    appendLine(dir, '/repo/a.test.js', { ...key, meta: { title: 'second', fields: { layer: 'api' } } });
-    appendLine(dir, '/repo/a.test.js', { ...key, attempt: 2, meta: { comment: 'retry' } });
+  it('hands calls made in this process (in band) to the reporter in memory, by test file and attempt, in call order', () => {
+    sendLine(transport.dir, '/repo/a.test.js', { ...key, meta: { title: 'first' } });
+    sendLine(transport.dir, '/repo/b.test.js', { ...key, meta: { title: 'other file' } });
+    sendLine(transport.dir, '/repo/a.test.js', { ...key, meta: { title: 'second', fields: { layer: 'api' } } });
+    sendLine(transport.dir, '/repo/a.test.js', { ...key, attempt: 2, meta: { comment: 'retry' } });
+    const shot = { name: 'shot.png', contentType: 'image/png', content: Buffer.from([1, 2, 3]) };
+    sendLine(transport.dir, '/repo/c.test.js', { ...key, meta: { attachments: [shot] } });
 
-    const lines = readLines(dir, '/repo/a.test.js');
+    expect(readdirSync(transport.dir)).toEqual([]);
+    const lines = transport.take('/repo/a.test.js');
     expect(lines.get(keyOf(key))).toMatchObject({ title: 'second', fields: { layer: 'api' } });
     expect(lines.get(keyOf({ ...key, attempt: 2 }))).toMatchObject({ comment: 'retry' });
-    expect(readLines(dir, '/repo/a.test.js').size).toBe(0);
-    expect(readLines(dir, '/repo/b.test.js').get(keyOf(key))?.title).toBe('other file');
-    expect(readdirSync(dir)).toEqual([]);
+    expect(transport.take('/repo/a.test.js').size).toBe(0);
+    expect(transport.take('/repo/b.test.js').get(keyOf(key))?.title).toBe('other file');
+    expect(transport.take('/repo/c.test.js').get(keyOf(key))?.attachments).toEqual([shot]);
   });
 
-  it('carries attached content in the line, bytes as bytes, in steps too, and keeps files the test named', () => {
-    const key = { fullName: 'shot', occurrence: 0, attempt: 1 };
+  it('leaves calls made for another reporter\'s folder to that reporter', () => {
+    const other = openTransport({});
+    try {
+      sendLine(other.dir, '/repo/a.test.js', { ...key, meta: { title: 'theirs' } });
+      expect(transport.take('/repo/a.test.js').size).toBe(0);
+      expect(other.take('/repo/a.test.js').get(keyOf(key))?.title).toBe('theirs');
+    } finally {
+      other.close();
+    }
+  });
+
+  it('carries calls made in a worker through the folder, attached bytes as bytes, in steps too, and deletes what it read', async () => {
     const own = { name: 'app.log', contentType: 'text/plain', path: '/var/log/app.log' };
     const shot = { name: 'shot.png', contentType: 'image/png', content: Buffer.from([1, 2, 3]) };
     const step = (content: string) => ({
@@ -40,21 +68,24 @@ describe('the transport folder', () => {
       attachments: [{ name: 'step.txt', contentType: 'text/plain', content }],
       steps: [],
     });
-    appendLine(dir, '/repo/a.test.js', { ...key, meta: { attachments: [own, shot], steps: [{ ...step('outer'), steps: [step('in a step')] }] } });
+    await sendFromWorker(transport.dir, '/repo/a.test.js', [
+      { ...key, meta: { title: 'first' } },
+      { ...key, meta: { attachments: [own, shot], steps: [{ ...step('outer'), steps: [step('in a step')] }] } },
+    ]);
+    expect(readdirSync(transport.dir)).toHaveLength(1);
 
-    const meta = readLines(dir, '/repo/a.test.js').get(keyOf(key));
+    const meta = transport.take('/repo/a.test.js').get(keyOf(key));
+    expect(meta?.title).toBe('first');
     expect(meta?.attachments).toEqual([own, shot]);
     expect(Buffer.isBuffer(meta?.attachments?.[1]?.content)).toBe(true);
     expect(meta?.steps?.[0]?.steps[0]?.attachments).toEqual([{ name: 'step.txt', contentType: 'text/plain', content: 'in a step' }]);
-    expect(readdirSync(dir)).toEqual([]);
+    expect(readdirSync(transport.dir)).toEqual([]);
   });
 
-  it('is named for the workers in the environment and removed with what is left in it', () => {
-    const env: NodeJS.ProcessEnv = {};
-    const opened = openTransport(env);
-    appendLine(opened, '/repo/a.test.js', { fullName: 'left over', occurrence: 0, attempt: 1, meta: {} });
-    expect(env[DIR_ENV]).toBe(opened);
-    closeTransport(opened);
-    expect(existsSync(opened)).toBe(false);
+  it('is named for the workers in the environment, and removed with what is left in it', async () => {
+    expect(env[DIR_ENV]).toBe(transport.dir);
+    await sendFromWorker(transport.dir, '/repo/a.test.js', [{ ...key, meta: { title: 'left over' } }]);
+    transport.close();
+    expect(existsSync(transport.dir)).toBe(false);
   });
 });
