@@ -1,6 +1,9 @@
 // What tests said, and results, cross process boundaries as JSON text: Mocha's worker events, Jest's transport
 // lines. JSON.stringify makes a Buffer an array of byte numbers, about three times as long as base64, so attached
 // bytes travel as base64 and come back as Buffers.
+// Imported, not the global: this also runs in test files, whose environment may replace or remove the global.
+import { Buffer } from 'node:buffer';
+
 const BYTES = '$qaseBuffer';
 
 export function toJsonText(value: unknown): string {
