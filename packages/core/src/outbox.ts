@@ -174,6 +174,8 @@ function insideFolder(dir: string, subfolder: string): string {
 
 /** A segment left anywhere in the folder: in it, or in a project's subfolder. */
 function hasSegments(dir: string): boolean {
+  // A folder removed under the run (by the user, a clean step) holds nothing to send.
+  if (!existsSync(dir)) return false;
   return listSealed(dir).length > 0 || readdirSync(dir, { withFileTypes: true })
     .some((entry) => entry.isDirectory() && PROJECT_CODE.test(entry.name) && listSealed(join(dir, entry.name)).length > 0);
 }
