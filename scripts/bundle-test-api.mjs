@@ -33,7 +33,7 @@ async function bundleOne({ input, file, format, external, allowed }) {
   const { output: [chunk] } = await bundle.write({ file, format, sourcemap: true, comments: false });
   await bundle.close();
   // Left-out modules that the bundle still loads would fail in the test file, not here.
-  const loaded = [...chunk.code.matchAll(/(?:require\(|from |import\()"([^"]+)"/g)].map((m) => m[1]);
+  const loaded = [...chunk.code.matchAll(/(?:require\(|from |import\(|import )"([^"]+)"/g)].map((m) => m[1]);
   const stray = loaded.filter((id) => !id.startsWith('node:') && !allowed.includes(id));
   if (stray.length > 0) throw new Error(`${file} loads ${stray.join(', ')}, which it does not contain: bundle it or load it lazily.`);
 }

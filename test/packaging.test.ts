@@ -100,7 +100,7 @@ describe.each(['jest', 'vitest'])('the per-test API of @qase-reporters/%s', (sho
 // Vitest loads its setup file for every test file too: one module, which imports nothing but Vitest and Node's own.
 it('the Vitest setup file is one module', () => {
   const code = readFileSync(resolve(root, 'packages/vitest/dist/setup.mjs'), 'utf8');
-  const imported = [...code.matchAll(/(?:\bfrom\s*|\bimport\s*\(\s*|\brequire\s*\(\s*)["']([^"']+)["']/g)].map((m) => m[1]);
+  const imported = [...code.matchAll(/(?:\bfrom\s*|\bimport\s*\(?\s*|\brequire\s*\(\s*)["']([^"']+)["']/g)].map((m) => m[1]);
   expect(imported).toContain('vitest');
   expect(imported.filter((id) => id !== 'vitest' && !id!.startsWith('node:'))).toEqual([]);
 });

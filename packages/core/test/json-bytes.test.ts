@@ -30,7 +30,7 @@ describe('JSON text with attached bytes', () => {
     expect(Buffer.isBuffer(back.steps[0]?.steps[0]?.attachments[0]?.content)).toBe(true);
   });
 
-  it('parses a text without bytes as plain JSON, a string that only looks like the marker included', () => {
+  it('leaves a string that only mentions the marker a string', () => {
     const value = { name: 'a', note: 'says $qaseBuffer in text', content: 'plain' };
     expect(fromJsonText(toJsonText(value))).toEqual(value);
   });
