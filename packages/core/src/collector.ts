@@ -190,8 +190,10 @@ function createSession(config: Config, framework: string, cwd: string, env: Node
       }
       copies.forEach((copy, i) => {
         const run = byCode.get(copy.project)!;
-        // Each copy is a result of its own, with its own idempotency id; a resend from the outbox reuses it.
-        const body = toResultBody({ ...result, id: i === 0 ? result.id : randomUUID(), caseIds: copy.caseIds }, {
+        // Each copy is a result of its own, with its own idempotency id; a resend from the outbox reuses it. The
+        // one copy of a result that names no other project is the result itself.
+        const source = i === 0 && copy.caseIds === result.caseIds ? result : { ...result, id: i === 0 ? result.id : randomUUID(), caseIds: copy.caseIds };
+        const body = toResultBody(source, {
           config, attachmentRef: storeAttachment, notBeforeMs: run.notBeforeMs(),
         });
         if (!body) {

@@ -242,20 +242,22 @@ export function createWarnOnce(print: (line: string) => void): (message: string)
 
 /** Folds one call into what earlier calls said: the last title, suite and comment win; lists and records add up. */
 export function mergeMetadata(meta: TestMetadata, next: TestMetadata): TestMetadata {
-  return {
-    caseIds: [...(meta.caseIds ?? []), ...(next.caseIds ?? [])],
-    title: next.title ?? meta.title,
-    fields: { ...meta.fields, ...next.fields },
-    suite: next.suite ?? meta.suite,
-    params: { ...meta.params, ...next.params },
-    groupParams: { ...meta.groupParams, ...next.groupParams },
-    comment: next.comment ?? meta.comment,
-    tags: [...(meta.tags ?? []), ...(next.tags ?? [])],
-    projects: mergeProjects(meta.projects ?? {}, next.projects),
-    ...(meta.ignore || next.ignore ? { ignore: true } : {}),
-    attachments: [...(meta.attachments ?? []), ...(next.attachments ?? [])],
-    steps: [...(meta.steps ?? []), ...(next.steps ?? [])],
-  };
+  // Only what `next` says is merged: a test's calls are a step or two, and a copy of every field per call was most
+  // of what folding them cost.
+  const merged: TestMetadata = { ...meta };
+  if (next.caseIds) merged.caseIds = [...(meta.caseIds ?? []), ...next.caseIds];
+  if (next.title !== undefined) merged.title = next.title;
+  if (next.fields) merged.fields = { ...meta.fields, ...next.fields };
+  if (next.suite !== undefined) merged.suite = next.suite;
+  if (next.params) merged.params = { ...meta.params, ...next.params };
+  if (next.groupParams) merged.groupParams = { ...meta.groupParams, ...next.groupParams };
+  if (next.comment !== undefined) merged.comment = next.comment;
+  if (next.tags) merged.tags = [...(meta.tags ?? []), ...next.tags];
+  if (next.projects) merged.projects = mergeProjects(meta.projects ?? {}, next.projects);
+  if (next.ignore) merged.ignore = true;
+  if (next.attachments) merged.attachments = [...(meta.attachments ?? []), ...next.attachments];
+  if (next.steps) merged.steps = [...(meta.steps ?? []), ...next.steps];
+  return merged;
 }
 
 function toStrings(values: Record<string, unknown>): Record<string, string> {

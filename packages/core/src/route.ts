@@ -20,7 +20,7 @@ export interface Routing {
  * them silently); a result naming only such projects goes to the default project, so no result is lost.
  */
 export function routeResult(result: Pick<TestResult, 'caseIds' | 'projects'>, routing: Routing): { copies: Copy[]; unknown: string[] } {
-  const fallback = [{ project: routing.defaultProject, caseIds: [...result.caseIds] }];
+  const fallback = [{ project: routing.defaultProject, caseIds: result.caseIds }];
   if (routing.projects === undefined) return { copies: fallback, unknown: [] };
   const named = Object.entries(result.projects);
   const known = named.filter(([code]) => routing.projects!.includes(code));

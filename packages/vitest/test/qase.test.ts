@@ -33,7 +33,6 @@ describe('calls inside a test', () => {
       params: { currency: 'EUR' },
       groupParams: { card: 'visa' },
       comment: 'fixed price',
-      tags: [],
       projects: { PROJ2: [5, 6] },
       attachments: [
         { name: 'fixture.png', contentType: 'image/png', path: resolve('fixture.png') },
