@@ -22,7 +22,7 @@ export interface TestMetadata {
 /** The result as the test described it: metadata wins over what the framework reported. */
 export function applyMetadata(result: TestResult, meta: TestMetadata): TestResult {
   // Most tests say nothing about themselves, and most that do say one or two things (steps, an attachment): only
-  // what the test said is copied, which was most of the reporter's own time per test when every field was.
+  // what the test said is copied, not every field of the result for every test.
   if (isEmpty(meta)) return result;
   const described = { ...result };
   if (meta.caseIds) {

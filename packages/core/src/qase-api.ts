@@ -242,8 +242,8 @@ export function createWarnOnce(print: (line: string) => void): (message: string)
 
 /** Folds one call into what earlier calls said: the last title, suite and comment win; lists and records add up. */
 export function mergeMetadata(meta: TestMetadata, next: TestMetadata): TestMetadata {
-  // Only what `next` says is merged: a test's calls are a step or two, and a copy of every field per call was most
-  // of what folding them cost.
+  // Only what `next` says is merged: a test's calls are mostly a step or two each, and each call copying every
+  // field made the fold cost more than the calls.
   const merged: TestMetadata = { ...meta };
   if (next.caseIds) merged.caseIds = [...(meta.caseIds ?? []), ...next.caseIds];
   if (next.title !== undefined) merged.title = next.title;

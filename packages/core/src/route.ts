@@ -3,6 +3,7 @@ import type { TestResult } from './model';
 /** One copy of a result: the project it goes to and the case ids it links there. */
 export interface Copy {
   project: string;
+  /** The ids it links there: the result's own array (not to be changed) when it goes to the default project as it is. */
   caseIds: number[];
 }
 
