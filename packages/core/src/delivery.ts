@@ -115,8 +115,9 @@ function createConfiguredSender(config: Config, output: Output, options: Pick<De
 export function createDelivery(options: DeliveryOptions): Delivery {
   const { config, folder, output, env } = options;
   const effects = options.effects ?? realEffects({ keepAlive: options.keepAlive === true });
-  // TODO(issue 13): report mode writes a Qase Report; until then it writes what a dry run writes.
-  const dryRun = config.mode === 'dry-run' || config.mode === 'report';
+  // Report mode never gets here: the collector writes a Qase Report instead (report/session.ts), and the CLI's
+  // commands set mode testops.
+  const dryRun = config.mode === 'dry-run';
   const project = options.project?.code ?? config.testops.project ?? '';
   const token = options.project ? options.project.token : config.testops.api.token;
   const sender = options.sender ?? createConfiguredSender(config, output, { ...options, effects });
