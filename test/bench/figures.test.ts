@@ -54,6 +54,23 @@ describe('frameworkRows', () => {
     expect(row('jest: wall time')).toMatchObject({ target: '≤ 1.05×', ours: '1.040×', official: '1.500×', pass: true });
   });
 
+  it('judges peak RSS over the no-reporter run at every size, so the table shows whether it stays flat', () => {
+    const sized = frameworkRows({
+      name: 'mocha',
+      runs: {
+        200: { none: [run(1, { peakRssMb: 80 })], ours: [run(1, { peakRssMb: 92 })] },
+        2000: { none: [run(1, { peakRssMb: 90 })], ours: [run(1, { peakRssMb: 115 })] },
+      },
+      tail: { none: [run(0)], ours: [run(0)] },
+      expected: (tests) => ({ results: tests, attachments: tests / 10 }),
+      officialSendsRequests: false,
+    });
+    expect(sized.filter((r) => r.figure.includes('peak RSS')).map((r) => [r.figure, r.ours, r.pass])).toEqual([
+      ["mocha: peak RSS over no reporter's (90.0 MB), 2,000 tests", '+25.0 MB', false],
+      ["mocha: peak RSS over no reporter's (80.0 MB), 200 tests", '+12.0 MB', true],
+    ]);
+  });
+
   it('judges what the reporter adds to the tail against one round trip plus 0.2 s, and requests against the minimum', () => {
     // Each round, 0.15 s more than that round's no-reporter run.
     expect(row('jest: tail')).toMatchObject({ target: '≤ 0.30 s', ours: '+0.15 s (0.45 s)', official: '+0.70 s (1.00 s)', pass: true });
