@@ -66,7 +66,7 @@ export function frameworkRows({ name, runs, tail, expected, officialSendsRequest
   const { none, ours, official } = runs[largest];
   const importMs = (list) => median(list.map((r) => r.importMsPerFile));
   const addedImportMs = (list) => overRounds(list, none, (run, bare) => run.importMsPerFile - bare.importMsPerFile);
-  const addedImport = (list) => `+${milliseconds(addedImportMs(list))} (${milliseconds(importMs(list))})`;
+  const addedImport = (list) => `${signed(milliseconds(addedImportMs(list)))} (${milliseconds(importMs(list))})`;
   rows.push({
     figure: `${name}: helper import per test file, over a no-op import's ${milliseconds(importMs(none))}`,
     target: `< ${TARGETS.importMsPerFile} ms`,
@@ -77,7 +77,7 @@ export function frameworkRows({ name, runs, tail, expected, officialSendsRequest
   const tailTargetMs = TARGETS.latencyMs + TARGETS.tailMarginMs;
   const tailMs = (list) => median(list.map((r) => r.tailMs));
   const addedTailMs = (list) => overRounds(list, tail.none, (run, bare) => run.tailMs - bare.tailMs);
-  const addedTail = (list) => `+${seconds(addedTailMs(list))} (${seconds(tailMs(list))})`;
+  const addedTail = (list) => `${signed(seconds(addedTailMs(list)))} (${seconds(tailMs(list))})`;
   rows.push({
     figure: `${name}: tail at ${TARGETS.latencyMs} ms latency, over no reporter's ${seconds(tailMs(tail.none))}, ${count(largest)} tests`,
     target: `≤ ${seconds(tailTargetMs)}`,
@@ -92,8 +92,8 @@ export function frameworkRows({ name, runs, tail, expected, officialSendsRequest
     rows.push({
       figure: `${name}: peak RSS over no reporter's (${megabytes(median(none.map((r) => r.peakRssMb)))}), ${count(size)} tests`,
       target: `≤ ${TARGETS.rssMb} MB`,
-      ours: `+${megabytes(addedRss(ours))}`,
-      official: official && `+${megabytes(addedRss(official))}`,
+      ours: signed(megabytes(addedRss(ours))),
+      official: official && signed(megabytes(addedRss(official))),
       pass: addedRss(ours) <= TARGETS.rssMb,
     });
   }
@@ -179,4 +179,9 @@ function minutes(ms) {
 
 function megabytes(mb) {
   return `${mb.toFixed(1)} MB`;
+}
+
+/** A difference as written in the table: `+1.2 MB`, or `−3.4 MB` when the reporter's run was the smaller. */
+function signed(text) {
+  return text.startsWith('-') ? `−${text.slice(1)}` : `+${text}`;
 }
